@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { bindManifest, isDatabaseManifest } from "./define-database.ts";
+import { DiscoveryError, type DiscoveryFailure } from "./errors.ts";
+import type { DatabaseManifest } from "./manifest.ts";
+
+/** Where a package's manifest lives unless its package.json says `"ydtb": { "database": "…" }`. */
+export const DEFAULT_MANIFEST_FILE = "src/database.ts";
+
+/** A workspace package that declares a database manifest. */
+export interface DatabasePackage {
+  /** The package.json `name`. */
+  readonly name: string;
+  readonly dir: string;
+  /** The manifest module. */
+  readonly file: string;
+}
+
+/** Options of {@link discoverDatabases}. */
+export interface DiscoverOptions {
+  /**
+   * Import manifests afresh, bypassing the module cache (development reload). Default false.
+   * Each fresh import adds a module to the cache: meant for a watcher, not a loop.
+   */
+  readonly fresh?: boolean;
+}
+
+/** What {@link discoverDatabases} found: every manifest that loaded, and every one that failed. */
+export interface DiscoveryResult {
+  /** Sorted by package name. */
+  readonly manifests: readonly DatabaseManifest[];
+  readonly failures: readonly DiscoveryFailure[];
+  readonly packages: readonly DatabasePackage[];
+}
+
+function readJson(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+}
+
+/**
+ * Lists the workspace packages (from the root package.json `workspaces` globs) that declare a
+ * database manifest: `src/database.ts`, or the file named by `"ydtb": { "database": "…" }`.
+ */
+export function findDatabasePackages(rootDir: string): DatabasePackage[] {
+  const root = resolve(rootDir);
+  const rootPkg = readJson(join(root, "package.json"));
+  const ws = rootPkg.workspaces;
+  const globs = Array.isArray(ws) ? ws : Array.isArray((ws as { packages?: unknown })?.packages) ? (ws as { packages: unknown[] }).packages : [];
+  const dirs = new Set<string>();
+  for (const pattern of globs) {
+    if (typeof pattern !== "string" || pattern.startsWith("!")) continue;
+    for (const file of new Bun.Glob(`${pattern.replace(/\/$/, "")}/package.json`).scanSync({ cwd: root, onlyFiles: true })) {
+      if (!file.includes("node_modules")) dirs.add(resolve(root, dirname(file)));
+    }
+  }
+  const packages: DatabasePackage[] = [];
+  for (const dir of [...dirs].sort()) {
+    const pkg = readJson(join(dir, "package.json"));
+    const declared = (pkg.ydtb as { database?: unknown } | undefined)?.database;
+    const file = resolve(dir, typeof declared === "string" ? declared : DEFAULT_MANIFEST_FILE);
+    if (typeof declared === "string" || existsSync(file)) {
+      packages.push({ name: typeof pkg.name === "string" ? pkg.name : relative(root, dir), dir, file });
+    }
+  }
+  return packages;
+}
+
+let generation = 0;
+
+/**
+ * Finds and imports every workspace package's database manifest, with no hand-kept list.
+ * A manifest that fails to import, or does not default-export `defineDatabase(...)`, is
+ * returned in `failures` with its file and cause, never skipped silently.
+ *
+ * @example
+ * const { manifests, failures } = await discoverDatabases(process.cwd());
+ * if (failures.length) throw new DiscoveryError(failures);
+ */
+export async function discoverDatabases(rootDir: string, options: DiscoverOptions = {}): Promise<DiscoveryResult> {
+  const packages = findDatabasePackages(rootDir);
+  const suffix = options.fresh ? `?reload=${Date.now()}-${++generation}` : "";
+  const loaded = await Promise.all(
+    packages.map(async (pkg): Promise<DatabaseManifest | DiscoveryFailure> => {
+      const fail = (message: string, cause: unknown): DiscoveryFailure => ({ packageName: pkg.name, file: pkg.file, message, cause });
+      if (!existsSync(pkg.file)) return fail(`the manifest file does not exist; create it or fix "ydtb.database" in package.json`, undefined);
+      let mod: { default?: unknown };
+      try {
+        mod = (await import(pathToFileURL(pkg.file).href + suffix)) as { default?: unknown };
+      } catch (error) {
+        return fail(`importing the manifest failed: ${error instanceof Error ? error.message : String(error)}`, error);
+      }
+      if (!isDatabaseManifest(mod.default)) {
+        return fail("the file does not `export default defineDatabase({ ... })`", undefined);
+      }
+      return bindManifest(mod.default, { packageDir: pkg.dir, source: pkg.file });
+    }),
+  );
+  const manifests = loaded.filter(isDatabaseManifest).sort((a, b) => (a.packageName < b.packageName ? -1 : 1));
+  const failures = loaded.filter((x): x is DiscoveryFailure => !isDatabaseManifest(x));
+  return { manifests, failures, packages };
+}
+
+/** Like {@link discoverDatabases}, but throws one `DiscoveryError` naming every failed package. */
+export async function discoverDatabasesOrThrow(rootDir: string, options: DiscoverOptions = {}): Promise<readonly DatabaseManifest[]> {
+  const result = await discoverDatabases(rootDir, options);
+  if (result.failures.length > 0) throw new DiscoveryError(result.failures);
+  return result.manifests;
+}

@@ -1,0 +1,45 @@
+export { bindManifest, defineDatabase, formatPath, isDatabaseManifest, migrationsFolder } from "./define-database.ts";
+export type { Diagnostic, ExemptedDiagnostic, Severity, ValidationOutcome } from "./diagnostic.ts";
+export {
+  DEFAULT_MANIFEST_FILE,
+  discoverDatabases,
+  discoverDatabasesOrThrow,
+  findDatabasePackages,
+  type DatabasePackage,
+  type DiscoverOptions,
+  type DiscoveryResult,
+} from "./discover-databases.ts";
+export {
+  DiscoveryError,
+  DuplicatePackageError,
+  ManifestError,
+  NotAManifestError,
+  RegistryError,
+  SchemaValidationError,
+  TableConflictError,
+  type DiscoveryFailure,
+  type ManifestIssue,
+} from "./errors.ts";
+export {
+  CORE_PACKAGE,
+  MANIFEST_BRAND,
+  type DatabaseManifest,
+  type DatabaseManifestInput,
+  type Exemption,
+  type MigrationDefinition,
+  type TableDescription,
+  type ToolDefinition,
+} from "./manifest.ts";
+export type { Orm } from "./orm.ts";
+export {
+  createRegistry,
+  DEFAULT_REGISTRY_MODE,
+  manifestChanges,
+  type ManifestChanges,
+  type ManifestValidator,
+  type Registration,
+  type Registry,
+  type RegistryEvents,
+  type RegistryOptions,
+} from "./registry.ts";
+export { schemaEntities, tableName, type SchemaEntities } from "./schema-entities.ts";

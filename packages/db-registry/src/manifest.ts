@@ -1,0 +1,96 @@
+import type { Orm } from "./orm.ts";
+import type { PgTable } from "drizzle-orm/pg-core";
+
+/** The brand that marks a frozen manifest; `Symbol.for` so two installed copies agree. */
+export const MANIFEST_BRAND: unique symbol = Symbol.for("ydtb.db-registry.manifest") as never;
+
+/** The name of the root package every package depends on. */
+export const CORE_PACKAGE = "@ydtb/core";
+
+/**
+ * A TypeScript migration. `up`/`down` get a Drizzle database bound to the migration's
+ * transaction (or to a plain connection when `transaction: false`).
+ *
+ * @example
+ * { id: "0003_backfill_slugs", up: async (db) => { await db.execute(sql`UPDATE ...`) } }
+ */
+export interface MigrationDefinition {
+  /** Unique within the package; ordered as listed. Letters, digits, `_`, `-`, `.`. */
+  readonly id: string;
+  readonly up: (db: Orm) => Promise<unknown> | unknown;
+  readonly down?: (db: Orm) => Promise<unknown> | unknown;
+  /** `false` runs outside a transaction (e.g. `CREATE INDEX CONCURRENTLY`). Default `true`. */
+  readonly transaction?: boolean;
+  /**
+   * What the checksum covers for a TypeScript migration. Default: the source text of
+   * `up` and `down`. Bump it (e.g. `"v2"`) to mark a deliberate change.
+   */
+  readonly checksumSource?: string;
+}
+
+/** A workspace tool a package provides (synced into `ydtb_tools`). */
+export interface ToolDefinition {
+  /** Unique across all packages, at most 20 characters. */
+  readonly id: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly icon?: string;
+}
+
+/** Description of one table and its columns, by SQL names. */
+export interface TableDescription {
+  readonly description: string;
+  readonly columns?: Readonly<Record<string, string>>;
+}
+
+/** A deliberate, explained exception to one validation rule. */
+export interface Exemption {
+  readonly rule: string;
+  /** SQL table name. */
+  readonly table: string;
+  /** SQL column name, when the diagnostic is about one column. */
+  readonly column?: string;
+  /** Why the rule does not apply: required, shown in every report. */
+  readonly reason: string;
+}
+
+/** What `defineDatabase()` takes. */
+export interface DatabaseManifestInput {
+  /** Scoped npm name, e.g. `"@ydtb/notes"`. */
+  readonly packageName: string;
+  /** The package.json version (semver). */
+  readonly version: string;
+  /** The module's Drizzle tables (relations and enums allowed): `import * as schema from "./schema"`. */
+  readonly schema: Readonly<Record<string, unknown>>;
+  /**
+   * A drizzle-kit folder (absolute, or relative to the package folder; a `file:` URL works too),
+   * or TypeScript migrations.
+   */
+  readonly migrations: string | URL | readonly MigrationDefinition[];
+  /** Package name → semver range. `@ydtb/core` is implied when absent. */
+  readonly dependencies?: Readonly<Record<string, string>>;
+  readonly tools?: readonly ToolDefinition[];
+  /** By SQL table name. */
+  readonly descriptions?: Readonly<Record<string, TableDescription>>;
+  readonly exemptions?: readonly Exemption[];
+}
+
+/** A checked, frozen manifest: what the registry holds. Make one with `defineDatabase()`. */
+export interface DatabaseManifest {
+  readonly [MANIFEST_BRAND]: true;
+  readonly packageName: string;
+  readonly version: string;
+  readonly schema: Readonly<Record<string, unknown>>;
+  /** The Drizzle tables found in `schema`, in export order. */
+  readonly tables: readonly PgTable[];
+  /** An absolute folder path, a path relative to `packageDir`, or TypeScript migrations. */
+  readonly migrations: string | readonly MigrationDefinition[];
+  readonly dependencies: Readonly<Record<string, string>>;
+  readonly tools: readonly ToolDefinition[];
+  readonly descriptions: Readonly<Record<string, TableDescription>>;
+  readonly exemptions: readonly Exemption[];
+  /** The package folder, set by discovery (or `bindManifest`); relative migration paths resolve from it. */
+  readonly packageDir?: string;
+  /** The file the manifest was loaded from, for messages. */
+  readonly source?: string;
+}
