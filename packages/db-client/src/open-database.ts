@@ -4,7 +4,7 @@ import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import type { Connection, Database, Orm, Row, SqlSession } from "./database.ts";
+import type { Connection, Database, Orm, Row, SqlSession } from "./types.ts";
 import { DatabaseInUseError } from "./errors.ts";
 import { Mutex } from "./mutex.ts";
 

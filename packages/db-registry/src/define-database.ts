@@ -44,14 +44,21 @@ const manifestInput = z
       error: (i) => `${quote(i.input)} is not a valid semver version; write e.g. "1.0.0"`,
     }),
     schema: z.record(z.string(), z.unknown(), "schema must be an object: `import * as schema from \"./schema\"`"),
-    migrations: z.union(
-      [
-        z.string().min(1, "the migrations folder path is empty"),
-        z.instanceof(URL),
-        z.array(migration),
-      ],
-      "migrations must be a drizzle-kit folder path (e.g. \"./drizzle\") or an array of { id, up, down? }",
-    ),
+    // Not a z.union: a union reports only "no branch matched", and the author needs to
+    // know which migration's which field is wrong.
+    migrations: z.custom<string | URL | MigrationDefinition[]>().superRefine((value, ctx) => {
+      if (value instanceof URL) return;
+      if (typeof value === "string") {
+        if (value.length === 0) ctx.addIssue({ code: "custom", message: "the migrations folder path is empty" });
+        return;
+      }
+      if (!Array.isArray(value)) {
+        ctx.addIssue({ code: "custom", message: 'migrations must be a drizzle-kit folder path (e.g. "./drizzle") or an array of { id, up, down? }' });
+        return;
+      }
+      const parsed = z.array(migration).safeParse(value);
+      if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path as PropertyKey[] });
+    }),
     dependencies: z
       .record(
         packageName,
@@ -107,7 +114,11 @@ export function defineDatabase(input: DatabaseManifestInput): DatabaseManifest {
   const parsed = manifestInput.safeParse(input);
   const issues: ManifestIssue[] = parsed.success
     ? []
-    : parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+    : parsed.error.issues.flatMap((i) =>
+        i.code === "unrecognized_keys"
+          ? i.keys.map((key) => ({ path: formatPath([...i.path, key]), message: `unknown field; a manifest has ${Object.keys(manifestInput.shape).join(", ")}` }))
+          : [{ path: formatPath(i.path), message: i.message }],
+      );
   const name = typeof input?.packageName === "string" ? input.packageName : undefined;
 
   // Checks that need the whole input: they run even when the shape has other problems.

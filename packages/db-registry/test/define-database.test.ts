@@ -1,0 +1,99 @@
+import { describe, expect, test } from "bun:test";
+import { bindManifest, defineDatabase, isDatabaseManifest, ManifestError, migrationsFolder } from "../src/index.ts";
+import { input, manifest } from "./builders.ts";
+
+function issuesOf(fn: () => unknown): { code: string; paths: string[] } {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ManifestError) return { code: error.code, paths: error.issues.map((i) => i.path) };
+    throw error;
+  }
+  throw new Error("expected a ManifestError");
+}
+
+describe("defineDatabase", () => {
+  test("returns a frozen, branded manifest with defaults filled in", () => {
+    const m = manifest({ dependencies: undefined });
+    expect(isDatabaseManifest(m)).toBe(true);
+    expect(Object.isFrozen(m)).toBe(true);
+    expect(Object.isFrozen(m.dependencies)).toBe(true);
+    expect(m.tables).toHaveLength(2);
+    expect(m.dependencies).toEqual({});
+    expect(m.tools).toEqual([]);
+    expect(m.exemptions).toEqual([]);
+    expect(() => {
+      (m as { version: string }).version = "2.0.0";
+    }).toThrow();
+  });
+
+  test("accepts a file URL for the migrations folder and TypeScript migrations", () => {
+    expect(manifest({ migrations: new URL("file:///tmp/x/drizzle") }).migrations).toBe("/tmp/x/drizzle");
+    const ts = manifest({ migrations: [{ id: "0001_init", up: async () => {}, down: async () => {} }] });
+    expect(Array.isArray(ts.migrations)).toBe(true);
+  });
+
+  const cases: [string, Record<string, unknown>, string[]][] = [
+    ["packageName not scoped", { packageName: "demo" }, ["packageName"]],
+    ["packageName not a string", { packageName: 42 }, ["packageName"]],
+    ["version not semver", { version: "1.0" }, ["version"]],
+    ["schema not an object", { schema: "nope" }, ["schema"]],
+    ["schema without a table", { schema: { x: 1 } }, ["schema"]],
+    ["migrations of the wrong type", { migrations: 7 }, ["migrations"]],
+    ["migrations with an empty path", { migrations: "" }, ["migrations"]],
+    ["a migration without up", { migrations: [{ id: "a" }] }, ["migrations[0].up"]],
+    ["a migration with a bad id", { migrations: [{ id: "has space", up: () => {} }] }, ["migrations[0].id"]],
+    ["duplicate migration ids", { migrations: [{ id: "a", up: () => {} }, { id: "a", up: () => {} }] }, ["migrations[1].id"]],
+    ["a migration whose transaction is not boolean", { migrations: [{ id: "a", up: () => {}, transaction: "no" }] }, ["migrations[0].transaction"]],
+    ["dependency range not semver", { dependencies: { "@ydtb/x": "^1.x.y" } }, ['dependencies["@ydtb/x"]']],
+    ["dependency name not scoped", { dependencies: { core: "^1.0.0" } }, ["dependencies.core"]],
+    ["tool id too long", { tools: [{ id: "a".repeat(21), name: "A" }] }, ["tools[0].id"]],
+    ["tool without a name", { tools: [{ id: "a" }] }, ["tools[0].name"]],
+    ["duplicate tool ids", { tools: [{ id: "a", name: "A" }, { id: "a", name: "B" }] }, ["tools[1].id"]],
+    ["description of an unknown table", { descriptions: { ydtb_nope: { description: "x" } } }, ["descriptions.ydtb_nope"]],
+    ["description of an unknown column", { descriptions: { ydtb_demo_items: { description: "x", columns: { nope: "y" } } } }, ["descriptions.ydtb_demo_items.columns.nope"]],
+    ["empty description", { descriptions: { ydtb_demo_items: { description: "" } } }, ["descriptions.ydtb_demo_items.description"]],
+    ["exemption without a reason", { exemptions: [{ rule: "naming", table: "ydtb_demo_items" }] }, ["exemptions[0].reason"]],
+    ["exemption with a blank reason", { exemptions: [{ rule: "naming", table: "ydtb_demo_items", reason: "  " }] }, ["exemptions[0].reason"]],
+    ["unknown field", { tabels: [] }, ["tabels"]],
+  ];
+  for (const [name, overrides, paths] of cases) {
+    test(`rejects ${name}`, () => {
+      const result = issuesOf(() => defineDatabase(input(overrides)));
+      expect(result.code).toBe("INVALID_MANIFEST");
+      expect(result.paths).toEqual(paths);
+    });
+  }
+
+  test("lists every problem at once, never only the first", () => {
+    const result = issuesOf(() =>
+      defineDatabase(
+        input({
+          packageName: "nope",
+          version: "x",
+          dependencies: { "@ydtb/x": "^1.x.y", "@ydtb/y": "banana" },
+          exemptions: [{ rule: "naming", table: "t" }],
+        }),
+      ),
+    );
+    expect(result.paths.sort()).toEqual(['dependencies["@ydtb/x"]', 'dependencies["@ydtb/y"]', "exemptions[0].reason", "packageName", "version"].sort());
+  });
+
+  test("the message names the package and quotes the bad value", () => {
+    try {
+      defineDatabase(input({ dependencies: { "@ydtb/x": "^1.x.y" } }));
+    } catch (error) {
+      expect((error as ManifestError).packageName).toBe("@ydtb/demo");
+      expect((error as ManifestError).issues[0]?.message).toContain('"^1.x.y"');
+    }
+  });
+
+  test("a relative migrations folder resolves from the package folder, and needs one", () => {
+    const m = manifest({ migrations: "./drizzle" });
+    expect(() => migrationsFolder(m)).toThrow(ManifestError);
+    const bound = bindManifest(m, { packageDir: "/repo/packages/demo", source: "/repo/packages/demo/src/database.ts" });
+    expect(isDatabaseManifest(bound)).toBe(true);
+    expect(migrationsFolder(bound)).toBe("/repo/packages/demo/drizzle");
+    expect(bound.source).toBe("/repo/packages/demo/src/database.ts");
+  });
+});

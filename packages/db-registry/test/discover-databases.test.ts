@@ -1,0 +1,77 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DiscoveryError, discoverDatabases, discoverDatabasesOrThrow, findDatabasePackages, migrationsFolder } from "../src/index.ts";
+
+const registryEntry = resolve(import.meta.dir, "../src/index.ts");
+// Inside the repository, so the fixtures' imports of drizzle-orm resolve through its node_modules.
+const tmpRoot = resolve(import.meta.dir, "../../../.tmp");
+mkdirSync(tmpRoot, { recursive: true });
+const root = mkdtempSync(join(tmpRoot, "discover-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function write(path: string, text: string) {
+  mkdirSync(join(root, path, ".."), { recursive: true });
+  writeFileSync(join(root, path), text);
+}
+
+const manifestSource = (name: string, short: string) => `
+import { pgTable, text, varchar } from "drizzle-orm/pg-core";
+import { defineDatabase } from ${JSON.stringify(registryEntry)};
+export default defineDatabase({
+  packageName: ${JSON.stringify(name)},
+  version: "1.0.0",
+  schema: { t: pgTable("ydtb_${short}_t", { workspaceId: varchar("workspace_id", { length: 20 }).notNull(), id: text("id").primaryKey() }) },
+  migrations: "./drizzle",
+});
+`;
+
+write("package.json", JSON.stringify({ name: "root", private: true, workspaces: ["packages/*", "apps/*"] }));
+write("packages/alpha/package.json", JSON.stringify({ name: "@ydtb/alpha" }));
+write("packages/alpha/src/database.ts", manifestSource("@ydtb/alpha", "alpha"));
+write("packages/beta/package.json", JSON.stringify({ name: "@ydtb/beta", ydtb: { database: "db/manifest.ts" } }));
+write("packages/beta/db/manifest.ts", manifestSource("@ydtb/beta", "beta"));
+write("packages/broken/package.json", JSON.stringify({ name: "@ydtb/broken" }));
+write("packages/broken/src/database.ts", `import { nothing } from "./missing-module.ts";\nexport default nothing;\n`);
+write("packages/plain/package.json", JSON.stringify({ name: "@ydtb/plain" }));
+write("packages/plain/src/index.ts", "export const x = 1;\n");
+write("packages/not-default/package.json", JSON.stringify({ name: "@ydtb/not-default" }));
+write("packages/not-default/src/database.ts", "export const manifest = {};\n");
+write("apps/web/package.json", JSON.stringify({ name: "web" }));
+
+describe("discoverDatabases", () => {
+  test("finds every workspace package that declares a manifest, with no hand-kept list", () => {
+    expect(findDatabasePackages(root).map((p) => p.name)).toEqual(["@ydtb/alpha", "@ydtb/beta", "@ydtb/broken", "@ydtb/not-default"]);
+  });
+
+  test("imports the manifests and reports each failure with its file and cause", async () => {
+    const result = await discoverDatabases(root);
+    expect(result.manifests.map((m) => m.packageName)).toEqual(["@ydtb/alpha", "@ydtb/beta"]);
+    const alpha = result.manifests[0]!;
+    expect(alpha.packageDir).toBe(join(root, "packages/alpha"));
+    expect(migrationsFolder(alpha)).toBe(join(root, "packages/alpha/drizzle"));
+    expect(result.failures.map((f) => [f.packageName, f.file])).toEqual([
+      ["@ydtb/broken", join(root, "packages/broken/src/database.ts")],
+      ["@ydtb/not-default", join(root, "packages/not-default/src/database.ts")],
+    ]);
+    expect(result.failures[0]?.cause).toBeInstanceOf(Error);
+  });
+
+  test("discoverDatabasesOrThrow throws one error naming every failed package", async () => {
+    let error: unknown;
+    try {
+      await discoverDatabasesOrThrow(root);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DiscoveryError);
+    expect((error as DiscoveryError).code).toBe("DISCOVERY_FAILED");
+    expect((error as DiscoveryError).failures.map((f) => f.packageName)).toEqual(["@ydtb/broken", "@ydtb/not-default"]);
+  });
+
+  test("the real workspace discovers @ydtb/core", async () => {
+    const result = await discoverDatabases(resolve(import.meta.dir, "../../.."));
+    expect(result.failures).toEqual([]);
+    expect(result.manifests.map((m) => m.packageName)).toContain("@ydtb/core");
+  });
+});
