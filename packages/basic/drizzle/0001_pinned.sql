@@ -1,0 +1,2 @@
+ALTER TABLE "ydtb_basic_notes" ADD COLUMN "pinned" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX "ydtb_basic_notes_workspace_pinned_idx" ON "ydtb_basic_notes" USING btree ("workspace_id","pinned");
