@@ -1,3 +1,14 @@
 export { WORKSPACE_ID_LENGTH, workspaceIdColumn } from "./columns.ts";
 export { default as coreDatabase } from "./database.ts";
 export * from "./schema/index.ts";
+export {
+  disableTool,
+  enableTool,
+  listTools,
+  listWorkspaceTools,
+  syncTools,
+  ToolError,
+  type Tool,
+  type ToolSyncResult,
+  type WorkspaceTool,
+} from "./tools-api.ts";

@@ -1,18 +1,11 @@
 import { expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { SqlSession } from "@ydtb/db-client";
 import { describeDatabases } from "@ydtb/test-db";
 import { eq, getTableName } from "drizzle-orm";
 import coreDatabase from "../src/database.ts";
+import { applyFile } from "./apply-sql.ts";
 import { tools, workspaces, workspaceTools } from "../src/schema/index.ts";
 
-const folder = join(import.meta.dir, "../drizzle");
-const statements = (file: string) =>
-  readFileSync(join(folder, file), "utf8")
-    .split("--> statement-breakpoint")
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 const tablesOf = async (db: SqlSession) =>
   (
@@ -24,7 +17,7 @@ const tablesOf = async (db: SqlSession) =>
 describeDatabases("core schema", (target) => {
   test("the committed migration creates every core table, and its down removes them", async () => {
     const db = await target.fresh();
-    for (const s of statements("0000_core.sql")) await db.exec(s);
+    await applyFile(db, "0000_core.sql");
     expect(await tablesOf(db)).toEqual(coreDatabase.tables.map((t) => getTableName(t)).sort());
 
     // Workspace tools: unique per workspace, removed with the workspace.
@@ -37,7 +30,7 @@ describeDatabases("core schema", (target) => {
     await db.orm.delete(workspaces).where(eq(workspaces.id, "ws_1"));
     expect(await db.orm.select().from(workspaceTools)).toEqual([]);
 
-    for (const s of statements("0000_core.down.sql")) await db.exec(s);
+    await applyFile(db, "0000_core.down.sql");
     expect(await tablesOf(db)).toEqual([]);
   });
 });

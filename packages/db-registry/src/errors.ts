@@ -76,6 +76,21 @@ export class TableConflictError extends RegistryError {
   }
 }
 
+/** Two packages declare one workspace tool id. */
+export class ToolConflictError extends RegistryError {
+  constructor(
+    readonly toolId: string,
+    readonly owner: string,
+    readonly claimant: string,
+  ) {
+    super(
+      "TOOL_CONFLICT",
+      `Tool id "${toolId}" is declared by both "${owner}" (registered) and "${claimant}". ` +
+        `Tool ids are unique across packages: rename the tool of "${claimant}", e.g. "${claimant.split("/").pop()}-${toolId}".`,
+    );
+  }
+}
+
 /** A registered manifest has validation errors; `diagnostics` holds all of them (warnings too). */
 export class SchemaValidationError extends RegistryError {
   constructor(

@@ -17,6 +17,7 @@ export {
   RegistryError,
   SchemaValidationError,
   TableConflictError,
+  ToolConflictError,
   type DiscoveryFailure,
   type ManifestIssue,
 } from "./errors.ts";

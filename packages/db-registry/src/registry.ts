@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import type { Diagnostic, ExemptedDiagnostic, ValidationOutcome } from "./diagnostic.ts";
 import { isDatabaseManifest } from "./define-database.ts";
-import { DuplicatePackageError, NotAManifestError, SchemaValidationError, TableConflictError } from "./errors.ts";
+import { DuplicatePackageError, NotAManifestError, SchemaValidationError, TableConflictError, ToolConflictError } from "./errors.ts";
 import type { DatabaseManifest } from "./manifest.ts";
 import { tableName } from "./schema-entities.ts";
 
@@ -55,7 +55,7 @@ export interface Registry {
   readonly mode: "development" | "production";
   /**
    * Validates and adds a manifest. Throws `NotAManifestError`, `DuplicatePackageError`,
-   * `TableConflictError` or `SchemaValidationError` (nothing registered in each case).
+   * `TableConflictError`, `ToolConflictError` or `SchemaValidationError` (nothing registered in each case).
    */
   registerDatabase(manifest: DatabaseManifest): Registration;
   /** Removes a package; returns false when it was not registered. */
@@ -82,8 +82,13 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
   const mode = options.mode ?? DEFAULT_REGISTRY_MODE;
   const manifests = new Map<string, DatabaseManifest>();
   const owners = new Map<string, string>();
+  const toolOwners = new Map<string, string>();
   const events = new EventEmitter();
 
+  const forget = (manifest: DatabaseManifest) => {
+    for (const table of manifest.tables.map(tableName)) owners.delete(table);
+    for (const tool of manifest.tools) toolOwners.delete(tool.id);
+  };
   const describe = (value: unknown) =>
     value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "a plain object (not made by defineDatabase)" : typeof value;
 
@@ -100,13 +105,18 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
         const owner = owners.get(table);
         if (owner && owner !== manifest.packageName) throw new TableConflictError(table, owner, manifest.packageName);
       }
+      for (const tool of manifest.tools) {
+        const owner = toolOwners.get(tool.id);
+        if (owner && owner !== manifest.packageName) throw new ToolConflictError(tool.id, owner, manifest.packageName);
+      }
       const others = [...manifests.values()].filter((m) => m.packageName !== manifest.packageName);
       const outcome = options.validate?.(manifest, others) ?? { diagnostics: [], exempted: [] };
       if (outcome.diagnostics.some((d) => d.severity === "error")) {
         throw new SchemaValidationError(manifest.packageName, outcome.diagnostics);
       }
-      if (previous) for (const table of previous.tables.map(tableName)) owners.delete(table);
+      if (previous) forget(previous);
       for (const table of manifest.tables.map(tableName)) owners.set(table, manifest.packageName);
+      for (const tool of manifest.tools) toolOwners.set(tool.id, manifest.packageName);
       manifests.set(manifest.packageName, manifest);
       const warnings = outcome.diagnostics;
       if (previous) events.emit("replaced", { previous, manifest, changes: manifestChanges(previous, manifest), warnings });
@@ -117,7 +127,7 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
       const manifest = manifests.get(packageName);
       if (!manifest) return false;
       manifests.delete(packageName);
-      for (const table of manifest.tables.map(tableName)) owners.delete(table);
+      forget(manifest);
       events.emit("unregistered", { manifest });
       return true;
     },

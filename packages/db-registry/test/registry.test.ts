@@ -137,3 +137,23 @@ describe("createRegistry", () => {
     expect(codeOf(() => registry.registerDatabase(bindManifest(manifest(), { packageDir: "/b", source: "/b/src/database.ts" })))).toBe("DUPLICATE_PACKAGE");
   });
 });
+
+describe("tools", () => {
+  test("two packages declaring one tool id is an error naming both; unregistering frees the id", () => {
+    const registry = createRegistry();
+    registry.registerDatabase(manifest({ packageName: "@ydtb/one", schema: schemaFor("one"), tools: [{ id: "notes", name: "Notes" }] }));
+    let error: unknown;
+    try {
+      registry.registerDatabase(manifest({ packageName: "@ydtb/two", schema: schemaFor("two"), tools: [{ id: "notes", name: "Other" }] }));
+    } catch (e) {
+      error = e;
+    }
+    expect((error as { code?: string }).code).toBe("TOOL_CONFLICT");
+    expect((error as { owner?: string }).owner).toBe("@ydtb/one");
+    expect((error as { claimant?: string }).claimant).toBe("@ydtb/two");
+    expect(registry.has("@ydtb/two")).toBe(false);
+    registry.unregisterDatabase("@ydtb/one");
+    registry.registerDatabase(manifest({ packageName: "@ydtb/two", schema: schemaFor("two"), tools: [{ id: "notes", name: "Other" }] }));
+    expect(registry.has("@ydtb/two")).toBe(true);
+  });
+});

@@ -1,0 +1,131 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { DatabaseManifest, Orm } from "@ydtb/db-registry";
+import { tools, workspaceTools } from "./schema/tools.ts";
+import { workspaces } from "./schema/workspaces.ts";
+
+/** Base class of the tools API's errors: `code` is stable. */
+export class ToolError extends Error {
+  constructor(
+    readonly code: "UNKNOWN_TOOL" | "INACTIVE_TOOL" | "UNKNOWN_WORKSPACE" | "TOOL_CONFLICT",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ToolError";
+  }
+}
+
+/** A row of the tools catalog. */
+export type Tool = typeof tools.$inferSelect;
+
+/** A tool enabled in a workspace. */
+export interface WorkspaceTool {
+  readonly tool: Tool;
+  readonly settings: Record<string, unknown>;
+  readonly enabledAt: Date;
+}
+
+/** What {@link syncTools} changed. */
+export interface ToolSyncResult {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly deactivated: number;
+}
+
+/**
+ * Makes `ydtb_tools` match the registered manifests: new tools inserted, changed ones updated
+ * (and reactivated), tools no registered manifest declares marked inactive — never deleted, so
+ * workspaces' choices survive a package being removed and added back. One query when nothing changed.
+ * Throws `ToolError` (`TOOL_CONFLICT`) when two packages declare one tool id.
+ *
+ * @example
+ * await syncTools(db.orm, registry.list()); // { inserted: 1, updated: 0, deactivated: 0 }
+ */
+export async function syncTools(db: Orm, manifests: readonly DatabaseManifest[]): Promise<ToolSyncResult> {
+  const declared = new Map<string, { packageName: string; name: string; description: string | null; icon: string | null }>();
+  for (const m of manifests) {
+    for (const t of m.tools) {
+      const other = declared.get(t.id);
+      if (other) throw new ToolError("TOOL_CONFLICT", `Tool id "${t.id}" is declared by both "${other.packageName}" and "${m.packageName}"; give one of them another id.`);
+      declared.set(t.id, { packageName: m.packageName, name: t.name, description: t.description ?? null, icon: t.icon ?? null });
+    }
+  }
+  const existing = await db.select().from(tools);
+  const byId = new Map(existing.map((t) => [t.id, t]));
+  const inserts = [...declared].filter(([id]) => !byId.has(id)).map(([id, t]) => ({ id, ...t, isActive: true }));
+  const updates = [...declared].filter(([id, t]) => {
+    const row = byId.get(id);
+    return row && (!row.isActive || row.packageName !== t.packageName || row.name !== t.name || row.description !== t.description || row.icon !== t.icon);
+  });
+  const deactivations = existing.filter((row) => row.isActive && !declared.has(row.id));
+  if (inserts.length + updates.length + deactivations.length === 0) return { inserted: 0, updated: 0, deactivated: 0 };
+  await db.transaction(async (tx) => {
+    if (inserts.length) await tx.insert(tools).values(inserts);
+    for (const [id, t] of updates) await tx.update(tools).set({ ...t, isActive: true, updatedAt: sql`now()` }).where(eq(tools.id, id));
+    for (const row of deactivations) await tx.update(tools).set({ isActive: false, updatedAt: sql`now()` }).where(eq(tools.id, row.id));
+  });
+  return { inserted: inserts.length, updated: updates.length, deactivated: deactivations.length };
+}
+
+/**
+ * The tools catalog, active tools first, by name.
+ *
+ * @example
+ * const all = await listTools(db.orm);
+ */
+export async function listTools(db: Orm, options: { readonly activeOnly?: boolean } = {}): Promise<Tool[]> {
+  const query = db.select().from(tools);
+  return (options.activeOnly ? query.where(eq(tools.isActive, true)) : query).orderBy(sql`${tools.isActive} desc`, asc(tools.name), asc(tools.id));
+}
+
+/**
+ * The tools a workspace has enabled, by name.
+ *
+ * @example
+ * const enabled = await listWorkspaceTools(db.orm, "ws_1");
+ */
+export async function listWorkspaceTools(db: Orm, workspaceId: string): Promise<WorkspaceTool[]> {
+  const rows = await db
+    .select({ tool: tools, settings: workspaceTools.settings, enabledAt: workspaceTools.enabledAt })
+    .from(workspaceTools)
+    .innerJoin(tools, eq(tools.id, workspaceTools.toolId))
+    .where(eq(workspaceTools.workspaceId, workspaceId))
+    .orderBy(asc(tools.name), asc(tools.id));
+  return rows;
+}
+
+async function requireWorkspace(db: Orm, workspaceId: string): Promise<void> {
+  const [row] = await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  if (!row) throw new ToolError("UNKNOWN_WORKSPACE", `No workspace "${workspaceId}"; create it in ydtb_workspaces first.`);
+}
+
+/**
+ * Enables a tool in a workspace. Enabling twice is a no-op (returns false the second time).
+ * Throws `ToolError` for an unknown workspace, an unknown tool or an inactive tool.
+ *
+ * @example
+ * await enableTool(db.orm, "ws_1", "notes"); // true
+ */
+export async function enableTool(db: Orm, workspaceId: string, toolId: string, settings: Record<string, unknown> = {}): Promise<boolean> {
+  await requireWorkspace(db, workspaceId);
+  const [tool] = await db.select().from(tools).where(eq(tools.id, toolId));
+  if (!tool) throw new ToolError("UNKNOWN_TOOL", `No tool "${toolId}" in the catalog; tools come from package manifests (tools: [{ id: "${toolId}", name: ... }]).`);
+  if (!tool.isActive) throw new ToolError("INACTIVE_TOOL", `Tool "${toolId}" is inactive: its package "${tool.packageName}" is no longer registered. Register the package again to enable it.`);
+  const inserted = await db.insert(workspaceTools).values({ workspaceId, toolId, settings }).onConflictDoNothing().returning({ toolId: workspaceTools.toolId });
+  return inserted.length > 0;
+}
+
+/**
+ * Disables a tool in a workspace; returns false when it was not enabled.
+ * Throws `ToolError` for an unknown workspace.
+ *
+ * @example
+ * await disableTool(db.orm, "ws_1", "notes"); // true
+ */
+export async function disableTool(db: Orm, workspaceId: string, toolId: string): Promise<boolean> {
+  await requireWorkspace(db, workspaceId);
+  const deleted = await db
+    .delete(workspaceTools)
+    .where(and(eq(workspaceTools.workspaceId, workspaceId), eq(workspaceTools.toolId, toolId)))
+    .returning({ toolId: workspaceTools.toolId });
+  return deleted.length > 0;
+}
