@@ -18,8 +18,10 @@ export class DatabaseInUseError extends DbClientError {
   ) {
     super(
       "DATABASE_IN_USE",
-      `The PGlite directory "${dataDir}" is open in process ${pid}; PGlite allows one process per directory. ` +
-        `Stop that process (kill ${pid}), or point DATABASE_URL at a PostgreSQL server to share one database.`,
+      pid === process.pid
+        ? `The PGlite directory "${dataDir}" is already open in this process; PGlite allows one instance per directory. Reuse the open Database, or close it first.`
+        : `The PGlite directory "${dataDir}" is open in process ${pid}; PGlite allows one process per directory. ` +
+          `Stop that process (kill ${pid}), or point DATABASE_URL at a PostgreSQL server to share one database.`,
     );
   }
 }

@@ -18,6 +18,11 @@ export interface OpenDatabaseOptions {
   readonly pglite?: PGlite;
   /** postgres.js pool size. Default {@link DEFAULT_POOL_SIZE}. */
   readonly max?: number;
+  /**
+   * How long to wait for a PGlite directory that another live process has open, in ms.
+   * Default 0: fail at once with `DatabaseInUseError`.
+   */
+  readonly waitForDataDirMs?: number;
   /** Where server NOTICEs go. Default: dropped (every `IF NOT EXISTS` raises one). */
   readonly onNotice?: (message: string) => void;
 }
@@ -43,7 +48,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   if (options.url) return openPostgres(options.url, options);
   if (options.pglite) return wrapPglite(options.pglite, "pglite:instance", async () => {});
   if (options.dataDir) {
-    const release = claimDataDir(options.dataDir);
+    const release = await claimDataDirWithin(options.dataDir, options.waitForDataDirMs ?? 0);
     try {
       const pg = await PGlite.create({ dataDir: options.dataDir });
       return wrapPglite(pg, `pglite:${options.dataDir}`, async () => {
@@ -59,6 +64,18 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   return wrapPglite(pg, "pglite:memory", () => pg.close());
 }
 
+async function claimDataDirWithin(dataDir: string, waitMs: number): Promise<() => void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return claimDataDir(dataDir);
+    } catch (error) {
+      if (!(error instanceof DatabaseInUseError) || Date.now() >= deadline) throw error;
+      await Bun.sleep(100);
+    }
+  }
+}
+
 /**
  * Two PGlite instances on one directory corrupt it without an error, so a pid file
  * refuses a second opener while the first process is alive.
@@ -66,17 +83,26 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 function claimDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, PGLITE_LOCK_FILE);
-  let holder: number | undefined;
-  try {
-    holder = Number.parseInt(readFileSync(file, "utf8"), 10);
-  } catch {
-    holder = undefined;
+  for (;;) {
+    try {
+      // "wx" creates the file only if it does not exist: two processes starting at once
+      // cannot both win.
+      writeFileSync(file, String(process.pid), { flag: "wx" });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    let holder: number | undefined;
+    try {
+      holder = Number.parseInt(readFileSync(file, "utf8"), 10);
+    } catch {
+      continue; // removed between our two calls: try again
+    }
+    // Our own pid counts too: a second instance in this process would corrupt the directory as surely.
+    if (holder && isAlive(holder)) throw new DatabaseInUseError(dataDir, holder);
+    // A stale file from a process that died: take it over.
+    rmSync(file, { force: true });
   }
-  if (holder && holder !== process.pid && isAlive(holder)) {
-    throw new DatabaseInUseError(dataDir, holder);
-  }
-  writeFileSync(file, String(process.pid));
-  return () => rmSync(file, { force: true });
 }
 
 function isAlive(pid: number): boolean {

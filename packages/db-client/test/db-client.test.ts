@@ -61,3 +61,27 @@ test("redact hides the password of a URL", () => {
   expect(redact("postgres://u:secret@h:5432/db")).toBe("postgres://u:***@h:5432/db");
   expect(redact("postgres://u@h/db")).toBe("postgres://u@h/db");
 });
+
+test("opening a PGlite directory can wait for the process that has it open", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ydtb-client-"));
+  dirs.push(dir);
+  const child = Bun.spawn(["sleep", "30"]);
+  writeFileSync(join(dir, PGLITE_LOCK_FILE), String(child.pid));
+  setTimeout(() => child.kill(), 300);
+  const db = await openDatabase({ dataDir: dir, waitForDataDirMs: 10_000 });
+  await db.close();
+  expect(child.killed).toBe(true);
+});
+
+test("the same PGlite directory cannot be opened twice in one process", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ydtb-client-"));
+  dirs.push(dir);
+  const first = await openDatabase({ dataDir: dir });
+  try {
+    await expect(openDatabase({ dataDir: dir })).rejects.toBeInstanceOf(DatabaseInUseError);
+  } finally {
+    await first.close();
+  }
+  const again = await openDatabase({ dataDir: dir });
+  await again.close();
+});
