@@ -1,0 +1,44 @@
+import { dirname, join, resolve } from "node:path";
+
+/** The app's settings, read from the environment here and nowhere else. */
+export interface Env {
+  /** PostgreSQL URL; when absent the app uses PGlite under {@link Env.dataDir}. */
+  readonly databaseUrl: string | undefined;
+  /** The PGlite directory (used only without `databaseUrl`). */
+  readonly dataDir: string;
+  readonly port: number;
+  readonly nodeEnv: "development" | "production" | "test";
+  /** The monorepo root, where discovery starts. */
+  readonly rootDir: string;
+}
+
+/** Default HTTP port. */
+export const DEFAULT_PORT = 3000;
+
+const appDir = resolve(dirname(new URL(import.meta.url).pathname), "..");
+
+/**
+ * Reads and checks the environment. Throws on a bad `PORT` or `NODE_ENV`, naming the variable.
+ * `NODE_ENV` defaults to `defaults.nodeEnv` (`bun run dev` passes "development"), else "production".
+ * `YDTB_DATA_DIR` and `YDTB_ROOT_DIR` move the PGlite directory and the monorepo root (tests use them).
+ *
+ * @example
+ * const env = readEnv(); // { databaseUrl: undefined, dataDir: ".../apps/core/.data", port: 3000, ... }
+ */
+export function readEnv(source: Record<string, string | undefined> = process.env, defaults: { readonly nodeEnv?: Env["nodeEnv"] } = {}): Env {
+  const port = source.PORT ? Number(source.PORT) : DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT="${source.PORT}" is not a port number; set PORT to an integer between 0 and 65535, or unset it for ${DEFAULT_PORT}.`);
+  }
+  const nodeEnv = source.NODE_ENV ?? defaults.nodeEnv ?? "production";
+  if (nodeEnv !== "development" && nodeEnv !== "production" && nodeEnv !== "test") {
+    throw new Error(`NODE_ENV="${nodeEnv}" is not one of development, production, test.`);
+  }
+  return {
+    databaseUrl: source.DATABASE_URL || undefined,
+    dataDir: source.YDTB_DATA_DIR ? resolve(source.YDTB_DATA_DIR) : join(appDir, ".data"),
+    port,
+    nodeEnv,
+    rootDir: source.YDTB_ROOT_DIR ? resolve(source.YDTB_ROOT_DIR) : resolve(appDir, "../.."),
+  };
+}

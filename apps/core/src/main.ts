@@ -1,0 +1,40 @@
+import { openDatabase } from "@ydtb/db-client";
+import { databaseStatus, formatInitReport, InitFailedError, initDatabase } from "@ydtb/db-init";
+import { readEnv } from "./env.ts";
+import { startServer } from "./server.ts";
+
+/**
+ * Boots the app: the database is discovered, validated and migrated under the lock before the
+ * first request; a failure prints the report and exits non-zero.
+ */
+async function main(): Promise<void> {
+  const env = readEnv(process.env, { nodeEnv: process.argv.includes("--dev") ? "development" : "production" });
+  const db = await openDatabase(env.databaseUrl ? { url: env.databaseUrl } : { dataDir: env.dataDir });
+  let ready = false;
+  let manifests;
+  try {
+    const { report, registry } = await initDatabase({ db, rootDir: env.rootDir, mode: env.nodeEnv === "production" ? "production" : "development" });
+    manifests = registry.list();
+    console.log(formatInitReport(report));
+    ready = true;
+  } catch (error) {
+    if (error instanceof InitFailedError) console.error(formatInitReport(error.report));
+    else console.error("ydtb core: boot failed:", error);
+    await db.close();
+    process.exit(1);
+  }
+  const known = manifests;
+  const server = startServer(env.port, { ready: () => ready, status: () => databaseStatus(db, known) });
+  console.log(`ydtb core: listening on http://localhost:${server.port} (GET /health, GET /api/db/status)`);
+
+  const stop = async () => {
+    ready = false;
+    await server.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+await main();

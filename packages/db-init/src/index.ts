@@ -1,0 +1,6 @@
+export { InitError, InitFailedError, ResetRefusedError, UsageError } from "./errors.ts";
+export { formatGraph, packageEdges, type PackageEdge } from "./format-graph.ts";
+export { DEFAULT_INIT_MODE, initDatabase, type InitOptions, type InitResult } from "./init-database.ts";
+export { formatInitReport, PHASES, type InitReport, type Phase, type ReportedStep } from "./init-report.ts";
+export { COMMANDS, parseCommand, parseTarget, USAGE, type Command, type CommandName, type VersionTarget } from "./parse-command.ts";
+export { databaseStatus, defaultDataDir, EXIT, findWorkspaceRoot, runCli, withDependencies, type CliIO } from "./run-cli.ts";

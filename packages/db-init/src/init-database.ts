@@ -1,0 +1,196 @@
+import type { Database } from "@ydtb/db-client";
+import {
+  createRegistry,
+  discoverDatabases,
+  RegistryError,
+  type DatabaseManifest,
+  type Diagnostic,
+  type ExemptedDiagnostic,
+  type Registry,
+} from "@ydtb/db-registry";
+import { validateManifests } from "@ydtb/db-validate";
+import { migrate, MigrateError, type MigrateOptions, type MigrationRunResult } from "@ydtb/db-migrate";
+import { InitFailedError } from "./errors.ts";
+import type { InitReport, Phase, ReportedStep } from "./init-report.ts";
+import { syncTools, type ToolSyncResult } from "@ydtb/db-core";
+
+/** Options of {@link initDatabase}. Give `rootDir` (discovery) or `registry` / `manifests`. */
+export interface InitOptions {
+  readonly db: Database;
+  /** The monorepo root: every workspace package with `src/database.ts` is discovered. */
+  readonly rootDir?: string;
+  /** An already filled registry (its manifests are validated again, cheaply). */
+  readonly registry?: Registry;
+  /** Manifests to register instead of discovering. */
+  readonly manifests?: readonly DatabaseManifest[];
+  /** Default {@link DEFAULT_INIT_MODE}. Development prints warnings and allows re-registration. */
+  readonly mode?: "development" | "production";
+  /** Passed to the migration engine (target, all-or-nothing mode, lock timeout, dry run…). */
+  readonly migrate?: Omit<MigrateOptions, "onProgress">;
+  /** Progress of long runs: called for each migration step. */
+  readonly onProgress?: MigrateOptions["onProgress"];
+  /** Sync manifest tools into `ydtb_tools`. Default true. */
+  readonly syncTools?: boolean;
+}
+
+/** Default pipeline mode. */
+export const DEFAULT_INIT_MODE = "production";
+
+/** What a successful {@link initDatabase} returns. */
+export interface InitResult {
+  readonly report: InitReport;
+  readonly registry: Registry;
+  readonly migration: MigrationRunResult;
+}
+
+/**
+ * The pipeline every app start runs: discover → register → validate → plan → migrate (under
+ * the lock) → sync versions and tools → report. Throws one `InitFailedError` carrying the
+ * report on a discovery, validation or migration failure; never reports success on a partial run.
+ *
+ * @example
+ * const db = await openDatabase({ url: process.env.DATABASE_URL });
+ * const { report } = await initDatabase({ db, rootDir: process.cwd() });
+ * console.log(formatInitReport(report));
+ */
+export async function initDatabase(options: InitOptions): Promise<InitResult> {
+  const mode = options.mode ?? DEFAULT_INIT_MODE;
+  const started = performance.now();
+  const ms: Partial<Record<Phase | "total", number>> = {};
+  let phaseStart = started;
+  const endPhase = (phase: Phase) => {
+    const now = performance.now();
+    ms[phase] = Math.round((now - phaseStart) * 10) / 10;
+    phaseStart = now;
+  };
+
+  const state: {
+    manifests: readonly DatabaseManifest[];
+    discoveryFailures: InitReport["discoveryFailures"];
+    errors: Diagnostic[];
+    warnings: Diagnostic[];
+    exempted: ExemptedDiagnostic[];
+    migration?: MigrationRunResult;
+    steps: readonly ReportedStep[];
+    tools?: ToolSyncResult;
+  } = { manifests: [], discoveryFailures: [], errors: [], warnings: [], exempted: [], steps: [] };
+
+  const report = (failure?: { phase: Phase; error: unknown }): InitReport => {
+    ms.total = Math.round((performance.now() - started) * 10) / 10;
+    const versions = new Map(state.migration?.versions.map((v) => [v.package, v.databaseVersion]) ?? []);
+    const code = (failure?.error as { code?: unknown } | undefined)?.code;
+    return {
+      ok: !failure,
+      database: options.db.label,
+      mode,
+      ...(failure
+        ? {
+            failedPhase: failure.phase,
+            error: { code: typeof code === "string" ? code : "UNEXPECTED", message: failure.error instanceof Error ? failure.error.message : String(failure.error) },
+          }
+        : {}),
+      packages: state.manifests.map((m) => ({
+        name: m.packageName,
+        version: m.version,
+        databaseVersion: versions.get(m.packageName) ?? null,
+        tables: m.tables.length,
+        ...(m.source ? { source: m.source } : {}),
+      })),
+      discoveryFailures: state.discoveryFailures,
+      errors: state.errors,
+      warnings: state.warnings,
+      exempted: state.exempted,
+      steps: state.steps,
+      applied: state.steps.filter((s) => s.status === "applied").length,
+      skipped: state.steps.filter((s) => s.status === "skipped").length,
+      ...(state.tools ? { tools: state.tools } : {}),
+      queryCount: state.migration?.queryCount ?? 0,
+      ms: { ...ms },
+    };
+  };
+  const fail = (phase: Phase, error: unknown, summary: string): never => {
+    throw new InitFailedError(report({ phase, error }), summary, { cause: error });
+  };
+
+  // discover
+  let manifests: readonly DatabaseManifest[];
+  if (options.registry) manifests = options.registry.list();
+  else if (options.manifests) manifests = options.manifests;
+  else if (options.rootDir) {
+    const found = await discoverDatabases(options.rootDir);
+    manifests = found.manifests;
+    state.discoveryFailures = found.failures.map((f) => ({ package: f.packageName, file: f.file, message: f.message }));
+    if (found.failures.length > 0) {
+      state.manifests = manifests;
+      endPhase("discover");
+      fail("discover", found.failures[0]?.cause ?? new Error(found.failures[0]?.message), `${found.failures.map((f) => `"${f.packageName}"`).join(", ")} failed to load: nothing was migrated`);
+    }
+  } else throw new TypeError("initDatabase needs rootDir, registry or manifests");
+  state.manifests = manifests;
+  endPhase("discover");
+
+  // register: duplicate names and table conflicts. Validation runs next, over the whole set,
+  // so one report holds every package's problems.
+  const registry = options.registry ?? createRegistry({ mode });
+  if (!options.registry) {
+    try {
+      for (const m of manifests) registry.registerDatabase(m);
+    } catch (error) {
+      endPhase("register");
+      if (error instanceof RegistryError) fail("register", error, error.message);
+      throw error;
+    }
+  }
+  endPhase("register");
+
+  // validate
+  const validation = validateManifests(manifests);
+  for (const pkg of validation.packages) {
+    for (const d of pkg.diagnostics) (d.severity === "error" ? state.errors : state.warnings).push(d);
+    state.exempted.push(...pkg.exempted);
+  }
+  endPhase("validate");
+  if (state.errors.length > 0) {
+    const packages = [...new Set(state.errors.map((d) => `"${d.package}"`))].join(", ");
+    fail("validate", Object.assign(new Error(`${state.errors.length} schema error(s) in ${packages}`), { code: "SCHEMA_VALIDATION_FAILED" }), `schema validation failed for ${packages}: nothing was migrated`);
+  }
+
+  // plan + migrate, under the lock
+  try {
+    state.migration = await migrate(options.db, manifests, { ...options.migrate, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    state.steps = state.migration.steps.map(toReported);
+  } catch (error) {
+    const partial = (error as { result?: MigrationRunResult }).result;
+    if (partial) {
+      state.migration = partial;
+      state.steps = partial.steps.map(toReported);
+    }
+    endPhase("migrate");
+    if (error instanceof MigrateError) fail("migrate", error, error.message);
+    throw error;
+  }
+  endPhase("migrate");
+
+  // sync: package versions are recorded by the engine in the same run; tools here.
+  if (options.syncTools !== false && !options.migrate?.dryRun) {
+    try {
+      state.tools = await syncTools(options.db, manifests);
+    } catch (error) {
+      endPhase("sync");
+      fail("sync", error, `syncing tools failed: ${(error as Error).message}`);
+    }
+  }
+  endPhase("sync");
+  return { report: report(), registry, migration: state.migration };
+}
+
+function toReported(step: MigrationRunResult["steps"][number]): ReportedStep {
+  return {
+    package: step.package,
+    id: step.id,
+    direction: step.direction,
+    status: step.status,
+    ms: Math.round(step.ms * 10) / 10,
+    ...(step.error ? { error: step.error.message } : {}),
+  };
+}

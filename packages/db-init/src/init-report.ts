@@ -1,0 +1,82 @@
+import type { Diagnostic, ExemptedDiagnostic } from "@ydtb/db-registry";
+
+/** The phases of the pipeline, in order. */
+export const PHASES = ["discover", "register", "validate", "migrate", "sync"] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** One migration step as reported. */
+export interface ReportedStep {
+  readonly package: string;
+  readonly id: string;
+  readonly direction: "up" | "down";
+  readonly status: "applied" | "failed" | "skipped";
+  readonly ms: number;
+  readonly error?: string;
+}
+
+/** What `initDatabase` did, successful or not: JSON-serialisable. */
+export interface InitReport {
+  readonly ok: boolean;
+  /** The database label (no password). */
+  readonly database: string;
+  readonly mode: "development" | "production";
+  /** The phase that failed, if any. */
+  readonly failedPhase?: Phase;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly packages: readonly { readonly name: string; readonly version: string; readonly databaseVersion: string | null; readonly tables: number; readonly source?: string }[];
+  /** Manifests that failed to load. */
+  readonly discoveryFailures: readonly { readonly package: string; readonly file: string; readonly message: string }[];
+  readonly errors: readonly Diagnostic[];
+  readonly warnings: readonly Diagnostic[];
+  readonly exempted: readonly ExemptedDiagnostic[];
+  readonly steps: readonly ReportedStep[];
+  readonly applied: number;
+  readonly skipped: number;
+  /** Tools synced into `ydtb_tools`. */
+  readonly tools?: { readonly inserted: number; readonly updated: number; readonly deactivated: number };
+  /** Queries sent by the migration phase (bounded on a no-op boot). */
+  readonly queryCount: number;
+  /** Milliseconds per phase, and the total. */
+  readonly ms: Readonly<Partial<Record<Phase | "total", number>>>;
+}
+
+const line = (d: Diagnostic) =>
+  `  [${d.rule}] ${d.package}${d.table ? ` ${d.table}${d.column ? `.${d.column}` : ""}` : ""}: ${d.message}` +
+  (d.suggestion ? `\n      fix: ${d.suggestion.replace(/\n/g, "\n           ")}` : "");
+
+/**
+ * Formats a report for a terminal: one summary line, then whatever needs attention.
+ *
+ * @example
+ * console.log(formatInitReport(report));
+ */
+export function formatInitReport(report: InitReport): string {
+  const out: string[] = [];
+  const ms = report.ms;
+  const phases = (Object.keys(ms) as (keyof typeof ms)[])
+    .filter((k) => k !== "total")
+    .map((k) => `${k} ${ms[k]?.toFixed(1)}`)
+    .join(", ");
+  out.push(
+    `${report.ok ? "ydtb-db: database ready" : "ydtb-db: database NOT ready"} (${report.database}) — ` +
+      `${report.packages.length} package${report.packages.length === 1 ? "" : "s"}, ${report.applied} migration${report.applied === 1 ? "" : "s"} applied, ` +
+      `${report.warnings.length} warning${report.warnings.length === 1 ? "" : "s"}; ${ms.total?.toFixed(0) ?? "?"} ms (${phases})`,
+  );
+  if (report.error) out.push(`\n${report.failedPhase ? `${report.failedPhase} failed` : "failed"}: [${report.error.code}] ${report.error.message}`);
+  if (report.discoveryFailures.length) {
+    out.push("\nManifests that failed to load:");
+    for (const f of report.discoveryFailures) out.push(`  ${f.package} (${f.file}): ${f.message}`);
+  }
+  if (report.errors.length) out.push("\nSchema errors:", ...report.errors.map(line));
+  if (report.warnings.length) out.push("\nSchema warnings:", ...report.warnings.map(line));
+  if (report.exempted.length) {
+    out.push("\nExempted:");
+    for (const e of report.exempted) out.push(`  [${e.diagnostic.rule}] ${e.diagnostic.package} ${e.diagnostic.table ?? ""}${e.diagnostic.column ? `.${e.diagnostic.column}` : ""} — ${e.reason}`);
+  }
+  const moved = report.steps.filter((s) => s.status !== "skipped" || report.steps.length <= 50);
+  if (moved.length) {
+    out.push("\nMigrations:");
+    for (const s of moved) out.push(`  ${s.status.padEnd(7)} ${s.direction.padEnd(4)} ${s.package} ${s.id} (${s.ms.toFixed(1)} ms)${s.error ? `\n          ${s.error}` : ""}`);
+  }
+  return out.join("\n");
+}
