@@ -1,0 +1,58 @@
+import { quote } from "../naming.ts";
+import type { Rule } from "../rule.ts";
+
+const SERIAL_TYPES = new Set(["PgSerial", "PgSmallSerial", "PgBigSerial53", "PgBigSerial64"]);
+
+/**
+ * Warning: columns use the preferred types. `timestamp` keeps its time zone
+ * (`withTimezone: true`); a primary key is not serial, bigserial or identity (one global
+ * sequence shows every workspace how many rows the others create: use a random id);
+ * free text is `text`, not `varchar(n)` (only ids, `id` and `…_id`, may be varchar).
+ *
+ * @example
+ * createdAt: timestamp("created_at")                          // column-types warning
+ * createdAt: timestamp("created_at", { withTimezone: true })  // passes
+ */
+export const columnTypes: Rule = {
+  name: "column-types",
+  severity: "warning",
+  description: "timestamp with time zone; random (not serial/identity) primary keys; text, not varchar, for free text.",
+  check(ctx, report) {
+    for (const t of ctx.tables) {
+      for (const column of t.config.columns) {
+        const name = column.name;
+        const key = ctx.keyOf(t, name);
+        const type = column.getSQLType();
+        const notNull = column.notNull && !column.primary ? ".notNull()" : "";
+        const where = `Column ${quote(name)} of table ${quote(t.name)} in ${quote(ctx.packageName)}`;
+        if (type.startsWith("timestamp") && !type.includes("with time zone")) {
+          const precision = /\((\d+)\)/.exec(type)?.[1];
+          const options = [`withTimezone: true`, ...(precision ? [`precision: ${precision}`] : []), ...(column.columnType === "PgTimestampString" ? [`mode: "string"`] : [])];
+          report({
+            table: t.name,
+            column: name,
+            message: `${where} is ${type} without time zone, which stores wall-clock times that shift with the server's zone; use timestamp with time zone.`,
+            suggestion: `${key}: timestamp(${quote(name)}, { ${options.join(", ")} })${notNull}`,
+          });
+        }
+        const identity = (column as { generatedIdentity?: unknown }).generatedIdentity !== undefined;
+        if (t.primaryKey.includes(name) && (SERIAL_TYPES.has(column.columnType) || identity)) {
+          report({
+            table: t.name,
+            column: name,
+            message: `${where} is a ${identity ? "generated identity" : type} primary key: one sequence numbers the rows of every workspace, so each workspace sees how many rows the others create; use a random id.`,
+            suggestion: `${key}: text(${quote(name)}).primaryKey().$defaultFn(() => crypto.randomUUID())\n// or\n${key}: uuid(${quote(name)}).primaryKey().defaultRandom()`,
+          });
+        }
+        if (column.columnType === "PgVarchar" && name !== "id" && !name.endsWith("_id")) {
+          report({
+            table: t.name,
+            column: name,
+            message: `${where} is ${type}, but it is not an id: PostgreSQL stores text and varchar alike, and a length limit on free text fails inserts later; use text (with a check constraint if a limit matters).`,
+            suggestion: `${key}: text(${quote(name)})${notNull}`,
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,63 @@
+import { TABLE_PREFIX } from "../constants.ts";
+import { isSnakeCase, quote, suggestedTableName, tablePrefixOf, toSnakeCase } from "../naming.ts";
+import type { Rule } from "../rule.ts";
+import { builderOf } from "../table-info.ts";
+
+/**
+ * Warning: SQL names of tables, columns, indexes and constraints are snake_case, and a
+ * package's tables are named `ydtb_<package short name>_<name>` (`@ydtb/basic` →
+ * `ydtb_basic_…`, `@ydtb/crm-deals` → `ydtb_crm_deals_…`; core tables are `ydtb_<name>`).
+ *
+ * @example
+ * pgTable("ydtb_basic_notes", { createdAt: timestamp("created_at", { withTimezone: true }) }) // passes
+ * pgTable("ydtb_notes", { createdAt: timestamp("createdAt") })  // in @ydtb/basic: two naming warnings
+ */
+export const naming: Rule = {
+  name: "naming",
+  severity: "warning",
+  description: "SQL names are snake_case; package tables are ydtb_<package>_<name> (core: ydtb_<name>).",
+  check(ctx, report) {
+    const prefix = tablePrefixOf(ctx.packageName);
+    for (const t of ctx.tables) {
+      if (t.schema && !isSnakeCase(t.schema)) {
+        report({ table: t.name, message: `Schema ${quote(t.schema)} of table ${quote(t.name)} in ${quote(ctx.packageName)} is not snake_case; call it ${quote(toSnakeCase(t.schema))}.`, suggestion: `pgSchema(${quote(toSnakeCase(t.schema))})` });
+      }
+      // A name without "ydtb_" is table-prefix's error; here only the package part.
+      const prefixed = t.baseName.startsWith(TABLE_PREFIX);
+      if (!isSnakeCase(t.baseName) || (prefixed && (!t.baseName.startsWith(prefix) || t.baseName.length === prefix.length))) {
+        const name = suggestedTableName(ctx.packageName, t.baseName);
+        report({
+          table: t.name,
+          message: `Table ${quote(t.name)} of ${quote(ctx.packageName)} should be named ${quote(`${prefix}<name>`)} in snake_case, e.g. ${quote(name)}; rename it and generate a migration.`,
+          suggestion: `pgTable(${quote(name)}, { … })`,
+        });
+      }
+      for (const column of t.config.columns) {
+        if (isSnakeCase(column.name)) continue;
+        const name = toSnakeCase(column.name);
+        report({
+          table: t.name,
+          column: column.name,
+          message: `Column ${quote(column.name)} of table ${quote(t.name)} in ${quote(ctx.packageName)} is not snake_case; name it ${quote(name)}.`,
+          suggestion: `${ctx.keyOf(t, column.name)}: ${builderOf(column)}(${quote(name)}, …)`,
+        });
+      }
+      const named: (readonly [kind: string, name: string | undefined, code: (name: string) => string])[] = [
+        ...t.config.indexes.map((i) => ["index", i.config.name, (n: string) => `${i.config.unique ? "uniqueIndex" : "index"}(${quote(n)}).on(…)`] as const),
+        ...t.config.foreignKeys.map((fk) => ["foreign key", fk.getName(), (n: string) => `foreignKey({ name: ${quote(n)}, columns: […], foreignColumns: […] })`] as const),
+        ...t.config.primaryKeys.map((pk) => ["primary key", pk.getName(), (n: string) => `primaryKey({ name: ${quote(n)}, columns: […] })`] as const),
+        ...t.config.uniqueConstraints.map((u) => ["unique constraint", u.getName(), (n: string) => `unique(${quote(n)}).on(…)`] as const),
+        ...t.config.checks.map((c) => ["check constraint", c.name, (n: string) => `check(${quote(n)}, sql\`…\`)`] as const),
+      ];
+      for (const [kind, name, code] of named) {
+        if (name === undefined || isSnakeCase(name)) continue;
+        const fixed = toSnakeCase(name);
+        report({
+          table: t.name,
+          message: `The ${kind} ${quote(name)} of table ${quote(t.name)} in ${quote(ctx.packageName)} is not snake_case; name it ${quote(fixed)}.`,
+          suggestion: code(fixed),
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,47 @@
+import type { DatabaseManifest, Diagnostic, ValidationOutcome } from "@ydtb/db-registry";
+import { applyExemptions } from "./exemptions.ts";
+import { buildTableIndex, createRuleContext, type TableIndex } from "./rule.ts";
+import { RULES } from "./rules/index.ts";
+
+const RULE_NAMES = RULES.map((r) => r.name);
+
+/**
+ * Validates one package's manifest against the workspace-isolation rules, seeing the
+ * `registered` manifests of other packages (for foreign-key targets in other packages,
+ * dependencies and table ownership). Matches `ManifestValidator` of @ydtb/db-registry.
+ * Diagnostics silenced by the manifest's exemptions come back in `exempted`.
+ *
+ * @example
+ * const { diagnostics, exempted } = validateManifest(notesManifest, [coreDatabase]);
+ * const registry = createRegistry({ validate: validateManifest }); // throws SchemaValidationError on errors
+ */
+export function validateManifest(manifest: DatabaseManifest, registered: readonly DatabaseManifest[] = []): ValidationOutcome {
+  return validateIndexed(manifest, buildTableIndex([manifest, ...registered.filter((m) => m !== manifest)]));
+}
+
+/**
+ * Runs every rule on `manifest` with an index of every package's tables built by the caller
+ * (once for a whole set), then applies the manifest's exemptions.
+ *
+ * @example
+ * const index = buildTableIndex(manifests);
+ * manifests.map((m) => validateIndexed(m, index));
+ */
+export function validateIndexed(manifest: DatabaseManifest, index: TableIndex): ValidationOutcome {
+  const found: Diagnostic[] = [];
+  const ctx = createRuleContext(manifest, index, found, RULE_NAMES);
+  for (const rule of RULES) {
+    rule.check(ctx, (finding) => {
+      found.push({
+        rule: rule.name,
+        severity: rule.severity,
+        package: manifest.packageName,
+        ...(finding.table !== undefined ? { table: finding.table } : {}),
+        ...(finding.column !== undefined ? { column: finding.column } : {}),
+        message: finding.message,
+        ...(finding.suggestion !== undefined ? { suggestion: finding.suggestion } : {}),
+      });
+    });
+  }
+  return applyExemptions(found, manifest.exemptions);
+}
