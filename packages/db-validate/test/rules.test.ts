@@ -309,10 +309,16 @@ describe("naming", () => {
     const deals = pgTable("ydtb_deals", { ...scoped(), closedAt: timestamp({ withTimezone: true }) }, (t) => [
       primaryKey({ name: "ydtb_deals_pk", columns: [t.workspaceId, t.id] }),
       index("dealsClosedIdx").on(t.workspaceId, t.closedAt),
+      unique("DealsIdKey").on(t.workspaceId, t.id),
     ]);
     const outcome = withCore(pkg("@ydtb/crm-deals", { deals }));
     const at = { rule: "naming", severity: "warning", package: "@ydtb/crm-deals", table: "ydtb_deals" };
-    expect(hits(outcome, "naming")).toEqual([at, { ...at, column: "closedAt" }, at]);
+    // The derived names (ydtb_deals_workspace_id_ydtb_workspaces_id_fk, …) are not reported.
+    expect(hits(outcome, "naming")).toEqual([at, { ...at, column: "closedAt" }, at, at]);
+    expect(outcome.diagnostics.filter((d) => d.rule === "naming").map((d) => d.suggestion).slice(2)).toEqual([
+      'index("deals_closed_idx").on(…)',
+      'unique("deals_id_key").on(…)',
+    ]);
     expect(outcome.diagnostics.find((d) => d.rule === "naming" && !d.column)?.suggestion).toBe('pgTable("ydtb_crm_deals_deals", { … })');
   });
   test("the twin ydtb_crm_deals_items in snake_case passes", () => {

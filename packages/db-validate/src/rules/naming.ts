@@ -1,5 +1,6 @@
 import { TABLE_PREFIX } from "../constants.ts";
 import { isSnakeCase, quote, suggestedTableName, tablePrefixOf, toSnakeCase } from "../naming.ts";
+import { uniqueKeyName, type PgColumn, type PgTable } from "drizzle-orm/pg-core";
 import type { Rule } from "../rule.ts";
 import { builderOf } from "../table-info.ts";
 
@@ -42,11 +43,16 @@ export const naming: Rule = {
           suggestion: `${ctx.keyOf(t, column.name)}: ${builderOf(column)}(${quote(name)}, …)`,
         });
       }
+      // Only names written in the schema: a derived name (drizzle's `<table>_<columns>_fk`, …)
+      // follows from the table and column names, which are checked above.
       const named: (readonly [kind: string, name: string | undefined, code: (name: string) => string])[] = [
         ...t.config.indexes.map((i) => ["index", i.config.name, (n: string) => `${i.config.unique ? "uniqueIndex" : "index"}(${quote(n)}).on(…)`] as const),
-        ...t.config.foreignKeys.map((fk) => ["foreign key", fk.getName(), (n: string) => `foreignKey({ name: ${quote(n)}, columns: […], foreignColumns: […] })`] as const),
-        ...t.config.primaryKeys.map((pk) => ["primary key", pk.getName(), (n: string) => `primaryKey({ name: ${quote(n)}, columns: […] })`] as const),
-        ...t.config.uniqueConstraints.map((u) => ["unique constraint", u.getName(), (n: string) => `unique(${quote(n)}).on(…)`] as const),
+        ...t.config.foreignKeys.map((fk) => ["foreign key", fk.reference().name, (n: string) => `foreignKey({ name: ${quote(n)}, columns: […], foreignColumns: […] })`] as const),
+        ...t.config.primaryKeys.map((pk) => ["primary key", pk.name, (n: string) => `primaryKey({ name: ${quote(n)}, columns: […] })`] as const),
+        ...t.config.uniqueConstraints.map((u) => ["unique constraint", explicit(u.name, t.table, u.columns), (n: string) => `unique(${quote(n)}).on(…)`] as const),
+        ...t.config.columns
+          .filter((c) => c.isUnique)
+          .map((c) => ["unique constraint", explicit(c.uniqueName, t.table, [c]), (n: string) => `${ctx.keyOf(t, c.name)}: ${builderOf(c)}(${quote(c.name)}, …).unique(${quote(n)})`] as const),
         ...t.config.checks.map((c) => ["check constraint", c.name, (n: string) => `check(${quote(n)}, sql\`…\`)`] as const),
       ];
       for (const [kind, name, code] of named) {
@@ -61,3 +67,8 @@ export const naming: Rule = {
     }
   },
 };
+
+/** The name of a unique constraint when it was written in the schema, not derived by drizzle. */
+function explicit(name: string | undefined, table: PgTable, columns: readonly PgColumn[]): string | undefined {
+  return name === undefined || name === uniqueKeyName(table, columns.map((c) => c.name)) ? undefined : name;
+}
