@@ -1,4 +1,11 @@
-export { SchemaValidationError, type Diagnostic, type ExemptedDiagnostic, type Severity, type ValidationOutcome } from "@ydtb/db-registry";
+export {
+  SchemaValidationError,
+  type Diagnostic,
+  type ExemptedDiagnostic,
+  type ManifestValidator,
+  type Severity,
+  type ValidationOutcome,
+} from "@ydtb/db-registry";
 export { CORE_GLOBAL_TABLES, TABLE_PREFIX, WORKSPACE_ID_COLUMN, WORKSPACE_ID_SQL_TYPE, WORKSPACES_TABLE } from "./constants.ts";
 export { createValidatingRegistry, type ValidatingRegistryOptions } from "./create-validating-registry.ts";
 export { applyExemptions, exemptionMatches } from "./exemptions.ts";

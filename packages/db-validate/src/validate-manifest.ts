@@ -8,7 +8,8 @@ const RULE_NAMES = RULES.map((r) => r.name);
 /**
  * Validates one package's manifest against the workspace-isolation rules, seeing the
  * `registered` manifests of other packages (for foreign-key targets in other packages,
- * dependencies and table ownership). Matches `ManifestValidator` of @ydtb/db-registry.
+ * dependencies and table ownership; a manifest of the same package name among them is
+ * ignored). Matches `ManifestValidator` of @ydtb/db-registry.
  * Diagnostics silenced by the manifest's exemptions come back in `exempted`.
  *
  * @example
@@ -16,7 +17,9 @@ const RULE_NAMES = RULES.map((r) => r.name);
  * const registry = createRegistry({ validate: validateManifest }); // throws SchemaValidationError on errors
  */
 export function validateManifest(manifest: DatabaseManifest, registered: readonly DatabaseManifest[] = []): ValidationOutcome {
-  return validateIndexed(manifest, buildTableIndex([manifest, ...registered.filter((m) => m !== manifest)]));
+  // `registered` means the other packages: an earlier manifest of this package (a development
+  // re-registration, or `registry.list()` passed as is) is the one being replaced, not a rival.
+  return validateIndexed(manifest, buildTableIndex([manifest, ...registered.filter((m) => m.packageName !== manifest.packageName)]));
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 import { CORE_PACKAGE } from "@ydtb/db-registry";
 import { validateManifest, validateManifests } from "../src/index.ts";
 import { coreDatabase, hits, pkg, scoped, workspaces } from "./builders.ts";
-import { users } from "../../db-core/src/schema/index.ts";
+import { users, workspaceMembers } from "../../db-core/src/schema/index.ts";
 
 const withCore = (manifest: Parameters<typeof validateManifest>[0], ...others: Parameters<typeof validateManifest>[0][]) =>
   validateManifest(manifest, [coreDatabase, ...others]);
@@ -169,6 +169,15 @@ describe("cross-workspace-reference", () => {
     expect(hits(withCore(pkg("@ydtb/notes", { target, refs })), "cross-workspace-reference")).toEqual([
       { rule: "cross-workspace-reference", severity: "error", package: "@ydtb/notes", table: "ydtb_notes_refs", column: "target_id" },
     ]);
+    // A key of as many columns that are not the referenced ones does not count.
+    const otherKey = pgTable("ydtb_notes_target", { ...scoped(), slug: text("slug").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.slug] })]);
+    const ontoOther = pgTable("ydtb_notes_refs", { ...scoped(), targetId: text("target_id").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.workspaceId, t.targetId], foreignColumns: [otherKey.workspaceId, otherKey.id] }),
+    ]);
+    expect(hits(withCore(pkg("@ydtb/notes", { otherKey, ontoOther })), "cross-workspace-reference")).toEqual([
+      { rule: "cross-workspace-reference", severity: "error", package: "@ydtb/notes", table: "ydtb_notes_refs", column: "target_id" },
+    ]);
     // Its twin: the target gets unique (workspace_id, id).
     const keyed = pgTable("ydtb_notes_target", { workspaceId: scoped().workspaceId, id: text("id").primaryKey() }, (t) => [unique().on(t.workspaceId, t.id)]);
     const fixed = pgTable("ydtb_notes_refs", { ...scoped(), targetId: text("target_id").notNull() }, (t) => [
@@ -185,6 +194,15 @@ describe("cross-workspace-reference", () => {
     ]);
     expect(hits(withCore(pkg("@ydtb/notes", { notes, comments })), "cross-workspace-reference")).toEqual([]);
   });
+  test("a composite key whose workspace_id is paired with another column is not composite by workspace", () => {
+    const crossed = pgTable("ydtb_notes_crossed", { ...scoped(), noteId: text("note_id").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.workspaceId, t.noteId], foreignColumns: [notes.id, notes.workspaceId] }),
+    ]);
+    expect(hits(withCore(pkg("@ydtb/notes", { notes, crossed })), "cross-workspace-reference")).toEqual([
+      { rule: "cross-workspace-reference", severity: "error", package: "@ydtb/notes", table: "ydtb_notes_crossed", column: "note_id" },
+    ]);
+  });
   test("a reference into another registered package is checked against that package's table", () => {
     const comments = pgTable("ydtb_comments_items", { ...scoped(), noteId: text("note_id").notNull().references(() => notes.id) }, (t) => [
       primaryKey({ columns: [t.workspaceId, t.id] }),
@@ -199,6 +217,20 @@ describe("cross-workspace-reference", () => {
       foreignKey({ columns: [t.workspaceId, t.noteId], foreignColumns: [notes.workspaceId, notes.id] }),
     ]);
     expect(hits(withCore(pkg("@ydtb/comments", { fixed }, deps), notesPkg), "cross-workspace-reference")).toEqual([]);
+  });
+  test("core's workspace-scoped tables are workspace tables to other packages too", () => {
+    const single = pgTable("ydtb_notes_assignees", { ...scoped(), userId: text("user_id").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.userId], foreignColumns: [workspaceMembers.userId] }),
+    ]);
+    expect(hits(withCore(pkg("@ydtb/notes", { single })), "cross-workspace-reference")).toEqual([
+      { rule: "cross-workspace-reference", severity: "error", package: "@ydtb/notes", table: "ydtb_notes_assignees", column: "user_id" },
+    ]);
+    const composite = pgTable("ydtb_notes_assignees", { ...scoped(), userId: text("user_id").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.workspaceId, t.userId], foreignColumns: [workspaceMembers.workspaceId, workspaceMembers.userId] }).onDelete("cascade"),
+    ]);
+    expect(hits(withCore(pkg("@ydtb/notes", { composite })), "cross-workspace-reference")).toEqual([]);
   });
   test("a reference to a core global table (users) needs no workspace_id", () => {
     const authors = pgTable("ydtb_notes_authors", { ...scoped(), userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }) }, (t) => [

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createRegistry, CORE_PACKAGE } from "@ydtb/db-registry";
+import { createRegistry, CORE_PACKAGE, type ManifestValidator } from "@ydtb/db-registry";
 import { foreignKey, index, pgTable, primaryKey, serial, text, timestamp, varchar } from "drizzle-orm/pg-core";
 import {
   createValidatingRegistry,
@@ -89,6 +89,24 @@ describe("a package that trips many rules", () => {
     const registration = registry.registerDatabase(pkg("@ydtb/notes", { items }));
     expect(registration.warnings.map(located)).toEqual([{ rule: "column-types", severity: "warning", package: "@ydtb/notes", table: "ydtb_notes_items", column: "created_at" }]);
     expect(registry.has("@ydtb/notes")).toBe(true);
+  });
+
+  test("validateManifest is a ManifestValidator, and ignores an earlier manifest of the same package", () => {
+    const validator: ManifestValidator = validateManifest;
+    const items = pgTable("ydtb_notes_items", { ...scoped() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]);
+    const v1 = pkg("@ydtb/notes", { items });
+    const v2 = pkg("@ydtb/notes", { items }, { version: "1.1.0" });
+    expect(validator(v2, [coreDatabase, v1]).diagnostics).toEqual([]);
+  });
+
+  test("development mode: re-registering a package validates it against the others only", () => {
+    const registry = createValidatingRegistry({ mode: "development" });
+    registry.registerDatabase(coreDatabase);
+    const items = pgTable("ydtb_notes_items", { ...scoped() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]);
+    registry.registerDatabase(pkg("@ydtb/notes", { items }));
+    const again = registry.registerDatabase(pkg("@ydtb/notes", { items }, { version: "1.1.0" }));
+    expect(again.warnings).toEqual([]);
+    expect(again.replaced?.version).toBe("1.0.0");
   });
 
   test("@ydtb/core registers through the validating registry with no warning", () => {

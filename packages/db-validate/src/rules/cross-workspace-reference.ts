@@ -34,7 +34,9 @@ export const crossWorkspaceReference: Rule = {
         if (composite && keyed) continue;
 
         // The pairs that are not the workspace: what the suggested composite key carries.
-        const pairs = columns.map((c, i) => [c, foreign[i] ?? "id"] as const).filter(([c, f]) => c !== WORKSPACE_ID_COLUMN && f !== WORKSPACE_ID_COLUMN);
+        // (Paired in order, so a key that paired workspace_id with another column comes out straight.)
+        const targets = foreign.filter((f) => f !== WORKSPACE_ID_COLUMN);
+        const pairs = columns.filter((c) => c !== WORKSPACE_ID_COLUMN).map((c, i) => [c, targets[i] ?? "id"] as const);
         const wanted = [WORKSPACE_ID_COLUMN, ...pairs.map(([, f]) => f)];
         const targetVar = ctx.variableOf(target);
         const here = target.manifest === ctx.manifest ? "" : ` (in ${quote(target.manifest.packageName)})`;
