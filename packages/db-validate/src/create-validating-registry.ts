@@ -1,7 +1,12 @@
 import { createRegistry, type Registry, type RegistryOptions } from "@ydtb/db-registry";
 import { validateManifest } from "./validate-manifest.ts";
 
-/** Options of {@link createValidatingRegistry}: those of `createRegistry` but the validator. */
+/**
+ * Options of {@link createValidatingRegistry}: those of `createRegistry` but the validator.
+ *
+ * @example
+ * createValidatingRegistry({ mode: "development" });
+ */
 export type ValidatingRegistryOptions = Omit<RegistryOptions, "validate">;
 
 /**

@@ -4,13 +4,23 @@ import { CORE_GLOBAL_TABLES } from "./constants.ts";
 import { toCamelCase } from "./naming.ts";
 import { describeTable, type TableInfo } from "./table-info.ts";
 
-/** A table and the manifest that declares it. */
+/**
+ * A table and the manifest that declares it.
+ *
+ * @example
+ * const owner = ctx.resolve("ydtb_workspaces"); // { manifest: coreDatabase, info: … }
+ */
 export interface Owner {
   readonly manifest: DatabaseManifest;
   readonly info: TableInfo;
 }
 
-/** What a rule reports; the runner adds `rule`, `severity` and `package`. */
+/**
+ * What a rule reports; the runner adds `rule`, `severity` and `package`.
+ *
+ * @example
+ * report({ table: "ydtb_notes_items", column: "title", message: "…", suggestion: 'title: text("title")' });
+ */
 export interface Finding {
   /** SQL table name (schema-qualified outside `public`). */
   readonly table?: string;
@@ -21,10 +31,20 @@ export interface Finding {
   readonly suggestion?: string;
 }
 
-/** Pushes one finding of the running rule. */
+/**
+ * Pushes one finding of the running rule.
+ *
+ * @example
+ * check(ctx, report) { report({ table: "ydtb_x", message: "…" }); }
+ */
 export type Report = (finding: Finding) => void;
 
-/** What every rule sees: the manifest under validation and the tables of every package. */
+/**
+ * What every rule sees: the manifest under validation and the tables of every package.
+ *
+ * @example
+ * for (const t of ctx.tables) for (const fk of t.config.foreignKeys) ctx.resolve(fk.reference().foreignTable);
+ */
 export interface RuleContext {
   readonly manifest: DatabaseManifest;
   readonly packageName: string;
@@ -66,7 +86,12 @@ export interface Rule {
   check(ctx: RuleContext, report: Report): void;
 }
 
-/** Every table of a set of manifests, by SQL name. Build it once per validation. */
+/**
+ * Every table of a set of manifests, by SQL name. Build it once per validation.
+ *
+ * @example
+ * const index: TableIndex = buildTableIndex([coreDatabase, notesManifest]);
+ */
 export type TableIndex = ReadonlyMap<string, readonly Owner[]>;
 
 /**

@@ -1,7 +1,13 @@
 import { getTableColumns } from "drizzle-orm";
 import { getTableConfig, type PgColumn, type PgTable } from "drizzle-orm/pg-core";
 
-/** What the rules need to know about one Drizzle table, read once with `getTableConfig()`. */
+/**
+ * What the rules need to know about one Drizzle table, read once with `getTableConfig()`.
+ *
+ * @example
+ * const info = describeTable(notes);
+ * info.name; info.primaryKey; // "ydtb_basic_notes", ["workspace_id", "id"]
+ */
 export interface TableInfo {
   readonly table: PgTable;
   /** The SQL name, schema-qualified when the table is not in `public` (as `tableName()` of @ydtb/db-registry). */
@@ -81,7 +87,12 @@ export function indexColumnNames(index: ReturnType<typeof getTableConfig>["index
   return index.config.columns.map((c) => ("name" in c && typeof c.name === "string" ? c.name : undefined));
 }
 
-/** True when `a` and `b` hold the same names, in any order. */
+/**
+ * True when `a` and `b` hold the same names, in any order.
+ *
+ * @example
+ * sameSet(["workspace_id", "id"], ["id", "workspace_id"]); // true
+ */
 export function sameSet(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const set = new Set(a);

@@ -2,7 +2,12 @@ import type { DatabaseManifest, Diagnostic, ExemptedDiagnostic } from "@ydtb/db-
 import { buildTableIndex } from "./rule.ts";
 import { validateIndexed } from "./validate-manifest.ts";
 
-/** The diagnostics of one package in a {@link ValidationReport}. */
+/**
+ * The diagnostics of one package in a {@link ValidationReport}.
+ *
+ * @example
+ * { package: "@ydtb/notes", diagnostics: [{ rule: "naming", severity: "warning", … }], exempted: [] }
+ */
 export interface PackageReport {
   readonly package: string;
   /** Errors and warnings that stand. */
@@ -11,7 +16,13 @@ export interface PackageReport {
   readonly exempted: readonly ExemptedDiagnostic[];
 }
 
-/** What {@link validateManifests} returns: plain data, safe to `JSON.stringify`. */
+/**
+ * What {@link validateManifests} returns: plain data, safe to `JSON.stringify`.
+ *
+ * @example
+ * const report = validateManifests(manifests);
+ * console.log(JSON.stringify(report)); // { packages: [...], errorCount: 0, warningCount: 2 }
+ */
 export interface ValidationReport {
   /** One entry per manifest, in the order given. */
   readonly packages: readonly PackageReport[];
