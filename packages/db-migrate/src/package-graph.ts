@@ -1,0 +1,142 @@
+import { alg, Graph } from "@dagrejs/graphlib";
+import semver from "semver";
+import { DependencyCycleError, DependencyVersionError, MissingDependencyError } from "./errors.ts";
+import { impliedDependencies } from "./load-migrations.ts";
+
+/** What the graph needs of a package: a manifest or a loaded package both fit. */
+export interface GraphInput {
+  readonly packageName: string;
+  readonly version: string;
+  readonly dependencies: Readonly<Record<string, string>>;
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Builds the package dependency graph (`@dagrejs/graphlib`): one node per package (label: its
+ * version), one edge dependency → dependent (label: the declared range). `@ydtb/core` is
+ * implied for every package but core. Checks it: a missing dependency throws
+ * `MissingDependencyError` naming who needs it, an installed version outside a declared
+ * range `DependencyVersionError` naming both, a cycle `DependencyCycleError` with its full path.
+ *
+ * @example
+ * const graph = buildPackageGraph(registry.list());
+ * graph.successors("@ydtb/core") // packages that depend on core
+ */
+export function buildPackageGraph(packages: readonly GraphInput[]): Graph {
+  const graph = new Graph({ directed: true });
+  for (const p of packages) graph.setNode(p.packageName, p.version);
+  for (const p of [...packages].sort((a, b) => byName(a.packageName, b.packageName))) {
+    const deps = impliedDependencies(p);
+    for (const dep of Object.keys(deps).sort(byName)) {
+      const range = deps[dep]!;
+      if (!graph.hasNode(dep)) throw new MissingDependencyError(p.packageName, dep, range);
+      const installed = graph.node(dep) as string;
+      if (!semver.satisfies(installed, range, { includePrerelease: true })) throw new DependencyVersionError(p.packageName, dep, range, installed);
+      graph.setEdge(dep, p.packageName, range);
+    }
+  }
+  const cycle = findCycle(graph);
+  if (cycle) throw new DependencyCycleError(cycle);
+  return graph;
+}
+
+/**
+ * The packages in migration order: dependencies first, ties broken by name, so the order
+ * is the same on every machine. Throws what {@link buildPackageGraph} throws.
+ *
+ * @example
+ * orderPackages(registry.list()) // ["@ydtb/core", "@ydtb/basic", ...]
+ */
+export function orderPackages(packages: readonly GraphInput[]): string[] {
+  return topologicalOrder(buildPackageGraph(packages));
+}
+
+/** Kahn's algorithm taking the smallest ready name each time. */
+export function topologicalOrder(graph: Graph): string[] {
+  const remaining = new Map(graph.nodes().map((n) => [n, graph.predecessors(n)?.length ?? 0]));
+  const ready = [...remaining].filter(([, n]) => n === 0).map(([name]) => name);
+  const order: string[] = [];
+  while (ready.length > 0) {
+    ready.sort(byName);
+    const next = ready.shift()!;
+    order.push(next);
+    for (const s of graph.successors(next) ?? []) {
+      const left = remaining.get(s)! - 1;
+      remaining.set(s, left);
+      if (left === 0) ready.push(s);
+    }
+  }
+  return order;
+}
+
+/**
+ * Every package that depends on `name`, directly or not.
+ *
+ * @example
+ * dependentsOf(graph, "@ydtb/core") // ["@ydtb/basic", ...]
+ */
+export function dependentsOf(graph: Graph, name: string): string[] {
+  const seen = new Set<string>();
+  const visit = (n: string) => {
+    for (const s of graph.successors(n) ?? []) {
+      if (!seen.has(s)) {
+        seen.add(s);
+        visit(s);
+      }
+    }
+  };
+  visit(name);
+  return [...seen].sort(byName);
+}
+
+/**
+ * Every package `name` depends on, directly or not.
+ *
+ * @example
+ * dependenciesOf(graph, "@ydtb/basic") // ["@ydtb/core"]
+ */
+export function dependenciesOf(graph: Graph, name: string): string[] {
+  const seen = new Set<string>();
+  const visit = (n: string) => {
+    for (const p of graph.predecessors(n) ?? []) {
+      if (!seen.has(p)) {
+        seen.add(p);
+        visit(p);
+      }
+    }
+  };
+  visit(name);
+  return [...seen].sort(byName);
+}
+
+// A cycle as a path "a needs b needs … needs a", starting from the smallest name in it.
+function findCycle(graph: Graph): string[] | undefined {
+  const selfLoop = graph.nodes().sort(byName).find((n) => graph.hasEdge(n, n));
+  const components = alg.tarjan(graph).filter((c) => c.length > 1);
+  const candidates = [...components.map((c) => [...c].sort(byName)[0]!), ...(selfLoop ? [selfLoop] : [])].sort(byName);
+  const start = candidates[0];
+  if (start === undefined) return undefined;
+  if (start === selfLoop) return [start, start];
+  const members = new Set(components.find((c) => c.includes(start)));
+  // Walk "needs" edges (dependent → dependency, i.e. predecessors) inside the component.
+  const path: string[] = [start];
+  const seen = new Set<string>([start]);
+  const walk = (n: string): boolean => {
+    for (const dep of [...(graph.predecessors(n) ?? [])].sort(byName)) {
+      if (!members.has(dep)) continue;
+      if (dep === start) {
+        path.push(start);
+        return true;
+      }
+      if (seen.has(dep)) continue;
+      seen.add(dep);
+      path.push(dep);
+      if (walk(dep)) return true;
+      path.pop();
+    }
+    return false;
+  };
+  walk(start);
+  return path;
+}
