@@ -35,41 +35,17 @@ function workspace(packages: number, tables: number): DatabaseManifest[] {
   return manifests;
 }
 
-describe("performance", () => {
-  // Timings on a shared machine only ever come out slower than the code is, so each bound
-  // is checked on the best of a few runs; a cold run uses freshly built tables each time.
-  test("250 tables across 25 packages validate clean, well under 20 ms on a cold start", () => {
-    const cold: number[] = [];
-    let manifests: DatabaseManifest[] = [];
-    for (let run = 0; run < 3; run++) {
-      manifests = workspace(25, 10);
-      const t = performance.now();
-      const report = validateManifests(manifests);
-      cold.push(performance.now() - t);
-      expect(report.errorCount + report.warningCount).toBe(0);
-    }
-    const warm: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      validateManifests(manifests);
-      warm.push(performance.now() - t);
-    }
-    const best = (xs: number[]) => Math.min(...xs);
-    console.log(`validateManifests, 258 tables: cold ${cold.map((x) => x.toFixed(2)).join(" / ")} ms, warm best ${best(warm).toFixed(2)} ms`);
-    expect(best(cold)).toBeLessThan(20);
-    expect(best(warm)).toBeLessThan(10);
+// Speed is measured by `bun run bench` (validation of 250 tables), never asserted here: a
+// timing bound in a test fails on a loaded machine and proves nothing on an idle one.
+describe("scale", () => {
+  test("250 tables across 25 packages, each referencing the previous, validate clean", () => {
+    const report = validateManifests(workspace(25, 10));
+    expect(report.packages).toHaveLength(26);
+    expect(report.errorCount + report.warningCount).toBe(0);
   });
 
-  test("one package of 250 tables against the registered core validates well under 20 ms", () => {
-    const times: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const [, big] = workspace(1, 250);
-      const t = performance.now();
-      const outcome = validateManifest(big as DatabaseManifest, [coreDatabase]);
-      times.push(performance.now() - t);
-      expect(outcome.diagnostics).toEqual([]);
-    }
-    console.log(`validateManifest, one package of 250 tables (cold): ${times.map((x) => x.toFixed(2)).join(" / ")} ms`);
-    expect(Math.min(...times)).toBeLessThan(20);
+  test("one package of 250 tables against the registered core validates clean", () => {
+    const [, big] = workspace(1, 250);
+    expect(validateManifest(big as DatabaseManifest, [coreDatabase]).diagnostics).toEqual([]);
   });
 });
