@@ -1,0 +1,129 @@
+import { describe, expect, test } from "bun:test";
+import { IrreversibleMigrationError, planMigrations, RollbackBlockedError, UnknownTargetError } from "../src/index.ts";
+import { applied, lines, pkg } from "./builders.ts";
+
+const core = pkg("@ydtb/core", { migrations: ["0000_core", "0001_tools"], released: { "1.0.0": ["0000_core"], "1.1.0": ["0001_tools"] }, version: "1.1.0" });
+const basic = pkg("@ydtb/basic", { deps: { "@ydtb/core": "^1.0.0" }, migrations: ["0000_notes", "0001_pinned", "0002_archive"], released: { "1.0.0": ["0000_notes"], "1.1.0": ["0001_pinned"] }, version: "1.1.0" });
+const crm = pkg("@ydtb/crm", { deps: { "@ydtb/basic": "^1.1.0" }, migrations: ["0000_crm"], released: { "1.0.0": ["0000_crm"] } });
+const everything = [...applied("@ydtb/core", ["0000_core", "0001_tools"]), ...applied("@ydtb/basic", ["0000_notes", "0001_pinned", "0002_archive"], 2), ...applied("@ydtb/crm", ["0000_crm"], 5)];
+
+describe("planMigrations", () => {
+  test("latest: every pending migration, dependencies first, each package in its own order", () => {
+    const plan = planMigrations({ packages: [crm, basic, core], applied: [] });
+    expect(lines(plan)).toEqual([
+      "up @ydtb/core 0000_core",
+      "up @ydtb/core 0001_tools",
+      "up @ydtb/basic 0000_notes",
+      "up @ydtb/basic 0001_pinned",
+      "up @ydtb/basic 0002_archive",
+      "up @ydtb/crm 0000_crm",
+    ]);
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.steps.every((s) => s.reason.length > 0)).toBe(true);
+    expect(plan.steps.find((s) => s.id === "0002_archive")!.version).toBeNull();
+  });
+
+  test("latest on an up-to-date database: no steps", () => {
+    expect(planMigrations({ packages: [core, basic, crm], applied: everything }).steps).toEqual([]);
+  });
+
+  test("ties between independent packages go by name", () => {
+    const z = pkg("@ydtb/zeta", { migrations: ["0000_z"] });
+    const a = pkg("@ydtb/alpha", { migrations: ["0000_a"] });
+    expect(lines(planMigrations({ packages: [z, a, core], applied: applied("@ydtb/core", ["0000_core", "0001_tools"]) }))).toEqual(["up @ydtb/alpha 0000_a", "up @ydtb/zeta 0000_z"]);
+  });
+
+  test("version target up: the package's released migrations up to it, its dependencies to latest", () => {
+    const plan = planMigrations({ packages: [core, basic, crm], applied: [], target: { kind: "version", package: "@ydtb/basic", version: "1.0.0" } });
+    expect(lines(plan)).toEqual(["up @ydtb/core 0000_core", "up @ydtb/core 0001_tools", "up @ydtb/basic 0000_notes"]);
+  });
+
+  test("version target down: undoes what is above it, newest first", () => {
+    const state = everything.filter((a) => a.package !== "@ydtb/crm");
+    const plan = planMigrations({ packages: [core, basic, crm], applied: state, target: { kind: "version", package: "@ydtb/basic", version: "1.0.0" } });
+    expect(lines(plan)).toEqual(["down @ydtb/basic 0002_archive", "down @ydtb/basic 0001_pinned"]);
+  });
+
+  test("going below what a dependent needs is refused with the list of dependents", () => {
+    try {
+      planMigrations({ packages: [core, basic, crm], applied: everything, target: { kind: "version", package: "@ydtb/basic", version: "1.0.0" } });
+      throw new Error("expected a refusal");
+    } catch (error) {
+      expect(error).toBeInstanceOf(RollbackBlockedError);
+      expect((error as RollbackBlockedError).code).toBe("ROLLBACK_BLOCKED_BY_DEPENDENTS");
+      expect((error as RollbackBlockedError).dependents).toEqual([{ package: "@ydtb/crm", ids: ["0000_crm"] }]);
+    }
+  });
+
+  test("--cascade undoes the dependents first, transitively", () => {
+    const plan = planMigrations({ packages: [core, basic, crm], applied: everything, target: { kind: "version", package: "@ydtb/core", version: "0.0.0" }, cascade: true });
+    expect(lines(plan)).toEqual([
+      "down @ydtb/crm 0000_crm",
+      "down @ydtb/basic 0002_archive",
+      "down @ydtb/basic 0001_pinned",
+      "down @ydtb/basic 0000_notes",
+      "down @ydtb/core 0001_tools",
+      "down @ydtb/core 0000_core",
+    ]);
+    expect(plan.steps[0]!.reason).toContain("cascade");
+  });
+
+  test("a rollback that still satisfies the dependents' ranges needs no cascade", () => {
+    const plan = planMigrations({ packages: [core, basic, crm], applied: everything, target: { kind: "version", package: "@ydtb/core", version: "1.0.0" } });
+    expect(lines(plan)).toEqual(["down @ydtb/core 0001_tools"]);
+  });
+
+  test("--steps N undoes the last N applied migrations", () => {
+    const plan = planMigrations({ packages: [core, basic, crm], applied: everything, target: { kind: "steps", steps: 2 } });
+    expect(lines(plan)).toEqual(["down @ydtb/crm 0000_crm", "down @ydtb/basic 0002_archive"]);
+  });
+
+  test("a step without a down is refused before anything runs", () => {
+    const noDown = pkg("@ydtb/basic", { deps: { "@ydtb/core": "^1.0.0" }, migrations: ["0000_notes", { id: "0001_pinned", noDown: true }], released: { "1.0.0": ["0000_notes"], "1.1.0": ["0001_pinned"] } });
+    try {
+      planMigrations({ packages: [core, noDown], applied: [...applied("@ydtb/core", ["0000_core", "0001_tools"]), ...applied("@ydtb/basic", ["0000_notes", "0001_pinned"], 2)], target: { kind: "steps", steps: 1 } });
+      throw new Error("expected a refusal");
+    } catch (error) {
+      expect(error).toBeInstanceOf(IrreversibleMigrationError);
+      expect((error as IrreversibleMigrationError).code).toBe("NO_DOWN_MIGRATION");
+      expect((error as IrreversibleMigrationError).migrations.map((m) => m.id)).toEqual(["0001_pinned"]);
+    }
+  });
+
+  test("an unknown package or unreleased version is refused", () => {
+    expect(() => planMigrations({ packages: [core], applied: [], target: { kind: "version", package: "@ydtb/nope", version: "1.0.0" } })).toThrow(UnknownTargetError);
+    expect(() => planMigrations({ packages: [core], applied: [], target: { kind: "version", package: "@ydtb/core", version: "1.7.0" } })).toThrow(UnknownTargetError);
+    expect(() => planMigrations({ packages: [core], applied: [], target: { kind: "steps", steps: 0 } })).toThrow(UnknownTargetError);
+  });
+
+  test("a new migration ordered before applied ones is a conflict unless allowed", () => {
+    const state = [...applied("@ydtb/core", ["0000_core", "0001_tools"]), ...applied("@ydtb/basic", ["0000_notes", "0002_archive"], 2)];
+    const refused = planMigrations({ packages: [core, basic], applied: state });
+    expect(refused.conflicts.map((c) => [c.kind, c.id])).toEqual([["out-of-order", "0001_pinned"]]);
+    const allowed = planMigrations({ packages: [core, basic], applied: state, allowOutOfOrder: true });
+    expect(allowed.conflicts).toEqual([]);
+    expect(lines(allowed)).toEqual(["up @ydtb/basic 0001_pinned"]);
+    expect(allowed.steps[0]!.reason).toContain("out of order");
+  });
+
+  test("checksum drift and a vanished file are conflicts naming the migration", () => {
+    const state = [...applied("@ydtb/core", ["0000_core", "0001_tools"], 0, (id) => (id === "0001_tools" ? "sum:edited" : `sum:${id}`)), ...applied("@ydtb/basic", ["0000_notes", "0000_gone"], 2)];
+    const plan = planMigrations({ packages: [core, basic], applied: state });
+    expect(plan.conflicts.map((c) => [c.kind, c.package, c.id])).toEqual([
+      ["checksum-mismatch", "@ydtb/core", "0001_tools"],
+      ["missing-file", "@ydtb/basic", "0000_gone"],
+    ]);
+    expect(plan.conflicts[0]!.file).toBe("/fixtures/@ydtb/core/0001_tools.sql");
+  });
+
+  test("duplicate ids are a conflict", () => {
+    const dup = pkg("@ydtb/basic", { migrations: ["0000_notes", "0000_notes"] });
+    expect(planMigrations({ packages: [core, dup], applied: [] }).conflicts.map((c) => [c.kind, c.id])).toEqual([["duplicate-id", "0000_notes"]]);
+  });
+
+  test("history of packages not in this run is ignored", () => {
+    const plan = planMigrations({ packages: [core], applied: everything });
+    expect(plan.steps).toEqual([]);
+    expect(plan.conflicts).toEqual([]);
+  });
+});
