@@ -174,7 +174,7 @@ export async function initDatabase(options: InitOptions): Promise<InitResult> {
   // sync: package versions are recorded by the engine in the same run; tools here.
   if (options.syncTools !== false && !options.migrate?.dryRun) {
     try {
-      state.tools = await syncTools(options.db, manifests);
+      state.tools = await syncTools(options.db.orm, manifests);
     } catch (error) {
       endPhase("sync");
       fail("sync", error, `syncing tools failed: ${(error as Error).message}`);

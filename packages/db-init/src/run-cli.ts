@@ -139,7 +139,7 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
     case "check": {
       const targets = command.package ? all.filter((m) => m.packageName === command.package) : all;
       if (targets.length === 0) throw new UsageError(`no registered package "${command.package}"`);
-      const results = [];
+      const results: Awaited<ReturnType<typeof checkPackage>>[] = [];
       for (const m of targets) results.push(await checkPackage(m, all));
       const ok = results.every((r) => r.ok);
       print({ ok, packages: results }, () => results.map(formatCheck).join("\n"));
