@@ -21,7 +21,7 @@ import { loadMigrations } from "./load-migrations.ts";
 import { withMigrationLock } from "./migration-lock.ts";
 import { buildPackageGraph, topologicalOrder } from "./package-graph.ts";
 import { DEFAULT_TARGET, planMigrations, type AppliedMigration, type MigrationPlan, type MigrationTarget, type PlanStep } from "./plan-migrations.ts";
-import { runMigration } from "./run-migration.ts";
+import { postgresError, runMigration } from "./run-migration.ts";
 import { schemaVersionOf } from "./schema-version.ts";
 
 /** How a run uses transactions. */
@@ -253,9 +253,9 @@ async function recordFailed(run: Run, step: PlanStep, m: LoadedMigration, ms: nu
 
 function asFailure(step: PlanStep, error: unknown): MigrationFailedError {
   if (error instanceof MigrationFailedError) return error;
-  const code = (error as { code?: unknown })?.code;
+  const pg = postgresError(error);
   return new MigrationFailedError(
-    { package: step.package, id: step.id, direction: step.direction, ...(typeof code === "string" ? { pgCode: code } : {}), pgMessage: `recording it failed: ${(error as Error)?.message ?? String(error)}` },
+    { package: step.package, id: step.id, direction: step.direction, ...(pg ? { pgCode: pg.code } : {}), pgMessage: `recording it failed: ${pg?.message ?? (error as Error)?.message ?? String(error)}` },
     { cause: error },
   );
 }

@@ -41,7 +41,7 @@ export async function runMigration(session: SqlSession, migration: LoadedMigrati
 
 function failure(m: LoadedMigration, direction: "up" | "down", file: string | undefined, statement: number | undefined, text: string | undefined, error: unknown): MigrationFailedError {
   if (error instanceof MigrationFailedError) return error;
-  const code = (error as { code?: unknown })?.code;
+  const pg = postgresError(error);
   return new MigrationFailedError(
     {
       package: m.package,
@@ -50,9 +50,23 @@ function failure(m: LoadedMigration, direction: "up" | "down", file: string | un
       ...(file ? { file } : {}),
       ...(statement !== undefined ? { statement } : {}),
       ...(text ? { excerpt: excerpt(text) } : {}),
-      ...(typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? { pgCode: code } : {}),
-      pgMessage: error instanceof Error ? error.message : String(error),
+      ...(pg ? { pgCode: pg.code } : {}),
+      pgMessage: pg?.message ?? (error instanceof Error ? error.message : String(error)),
     },
     { cause: error },
   );
+}
+
+/**
+ * The PostgreSQL error inside `error`: drivers put the SQLSTATE on `code`, and Drizzle wraps
+ * them ("Failed query: …") with the driver error as `cause`.
+ */
+export function postgresError(error: unknown): { code: string; message: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return { code, message: (current as Error).message };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
