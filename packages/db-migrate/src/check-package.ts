@@ -64,16 +64,13 @@ export async function checkPackage(manifest: DatabaseManifest, allManifests: rea
         upDownUp.push({ id: m.id, ok: false, diff: [down] });
         break;
       }
-      const afterDown = await schemaCatalog(db);
+      const downDiff = diffCatalogs(before, await schemaCatalog(db)).map((l) => `after down (vs before up): ${l}`);
       const again = await attempt(db, m, "up");
       if (again) {
-        upDownUp.push({ id: m.id, ok: false, diff: [again] });
+        upDownUp.push({ id: m.id, ok: false, diff: [...downDiff, again] });
         break;
       }
-      const diff = [
-        ...diffCatalogs(before, afterDown).map((l) => `after down (vs before up): ${l}`),
-        ...diffCatalogs(after, await schemaCatalog(db)).map((l) => `after up again (vs first up): ${l}`),
-      ];
+      const diff = [...downDiff, ...diffCatalogs(after, await schemaCatalog(db)).map((l) => `after up again (vs first up): ${l}`)];
       upDownUp.push({ id: m.id, ok: diff.length === 0, ...(diff.length ? { diff } : {}) });
     }
   } finally {

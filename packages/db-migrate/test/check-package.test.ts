@@ -1,0 +1,39 @@
+import { describe, expect, test } from "bun:test";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { bindManifest } from "@ydtb/db-registry";
+import { checkPackage } from "../src/index.ts";
+import { basicManifest, coreManifest, tempDir } from "./fixtures/fixture-packages.ts";
+
+describe("checkPackage (scratch PGlite)", () => {
+  test("@ydtb/basic: up → down → up gives the same schema for each migration, and no drift", async () => {
+    const result = await checkPackage(basicManifest, [coreManifest, basicManifest]);
+    expect(result.upDownUp).toEqual([
+      { id: "0000_notes", ok: true },
+      { id: "0001_pinned", ok: true },
+    ]);
+    expect(result.drift).toEqual({ ok: true, sql: [] });
+    expect(result.ok).toBe(true);
+  }, 30_000);
+
+  test("a down that leaves a table behind, and a schema ahead of the migrations, are both reported", async () => {
+    // A copy of basic's folder without 0001_pinned, whose 0000 down leaves a table behind.
+    const dir = tempDir();
+    cpSync(join(basicManifest.packageDir!, "drizzle"), join(dir, "drizzle"), { recursive: true });
+    const journalFile = join(dir, "drizzle/meta/_journal.json");
+    const journal = JSON.parse(readFileSync(journalFile, "utf8"));
+    journal.entries = journal.entries.slice(0, 1);
+    writeFileSync(journalFile, JSON.stringify(journal));
+    writeFileSync(join(dir, "drizzle/0000_notes.down.sql"), 'DROP TABLE IF EXISTS "ydtb_basic_note_tags";\n--> statement-breakpoint\nDROP TABLE IF EXISTS "ydtb_basic_notes";');
+    const broken = bindManifest(basicManifest, { packageDir: dir });
+
+    const result = await checkPackage(broken, [coreManifest, broken]);
+    expect(result.ok).toBe(false);
+    const [step] = result.upDownUp;
+    expect(step!.ok).toBe(false);
+    expect(step!.diff!.some((l) => l.includes("after down") && l.includes("+ table ydtb_basic_tags"))).toBe(true);
+    expect("sql" in result.drift && result.drift.ok).toBe(false);
+    const sql = "sql" in result.drift ? result.drift.sql.join("\n") : "";
+    expect(sql).toContain('ADD COLUMN "pinned"');
+  }, 30_000);
+});
