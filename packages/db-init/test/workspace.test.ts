@@ -1,0 +1,68 @@
+import { afterAll, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { openDatabase } from "@ydtb/db-client";
+import { describeDatabases } from "@ydtb/test-db";
+import { InitFailedError, initDatabase } from "../src/index.ts";
+import { addPackage, copyWorkspace, removeWorkspace } from "./helpers.ts";
+
+const copies: string[] = [];
+afterAll(() => copies.forEach(removeWorkspace));
+
+describeDatabases("a temporary copy of the workspace", (target) => {
+  test("a new package folder is discovered and migrated by `bun run db:migrate`, with no list edited", async () => {
+    const root = copyWorkspace();
+    copies.push(root);
+    addPackage(root, "extra");
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
+    let url: string | undefined;
+    if (target.kind === "postgres") {
+      const db = await target.fresh();
+      url = (db as unknown as { url: string }).url;
+      env.DATABASE_URL = url;
+    } else {
+      delete env.DATABASE_URL;
+    }
+    const run = Bun.spawnSync(["bun", "run", "db:migrate"], { cwd: root, env, stdout: "pipe", stderr: "pipe" });
+    const output = `${run.stdout.toString()}\n${run.stderr.toString()}`;
+    expect({ code: run.exitCode, output: run.exitCode === 0 ? "" : output }).toEqual({ code: 0, output: "" });
+    // turbo ran core before the packages that depend on it.
+    expect(output.indexOf("@ydtb/db-core:db:migrate")).toBeGreaterThanOrEqual(0);
+
+    const db = url ? await openDatabase({ url }) : await openDatabase({ dataDir: join(root, "apps/core/.data") });
+    try {
+      const tables = (await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")).map((r) => r.table_name);
+      expect(tables).toContain("ydtb_extra_items");
+      expect(tables).toContain("ydtb_basic_notes");
+      const history = await db.query<{ package: string; n: number }>("SELECT package, count(*)::int AS n FROM ydtb_schema_history WHERE direction = 'up' GROUP BY package ORDER BY package");
+      expect(history).toEqual([
+        { package: "@ydtb/basic", n: 2 },
+        { package: "@ydtb/core", n: 2 },
+        { package: "@ydtb/extra", n: 1 },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("a broken package makes the boot fail with its name in the report; nothing is migrated", async () => {
+    const root = copyWorkspace();
+    copies.push(root);
+    addPackage(root, "broken");
+    writeFileSync(join(root, "packages/broken/src/database.ts"), `import { nothing } from "./missing.ts";\nexport default nothing;\n`);
+    const db = await target.fresh();
+    let error: unknown;
+    try {
+      await initDatabase({ db, rootDir: root });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InitFailedError);
+    const report = (error as InitFailedError).report;
+    expect(report.failedPhase).toBe("discover");
+    expect(report.discoveryFailures.map((f) => f.package)).toEqual(["@ydtb/broken"]);
+    expect(report.discoveryFailures[0]?.file).toBe(join(root, "packages/broken/src/database.ts"));
+    const tables = await db.query("SELECT 1 FROM information_schema.tables WHERE table_schema = 'public'");
+    expect(tables).toEqual([]);
+  });
+});
