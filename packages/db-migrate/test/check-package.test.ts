@@ -1,9 +1,11 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bindManifest } from "@ydtb/db-registry";
 import { checkPackage } from "../src/index.ts";
-import { basicManifest, coreManifest, tempDir } from "./fixtures/fixture-packages.ts";
+import { basicManifest, coreManifest, removeTempDirs, tempDir } from "./fixtures/fixture-packages.ts";
+
+afterAll(removeTempDirs);
 
 describe("checkPackage (scratch PGlite)", () => {
   test("@ydtb/basic: up → down → up gives the same schema for each migration, and no drift", async () => {

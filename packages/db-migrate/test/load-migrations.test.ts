@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -14,7 +14,9 @@ import {
   NonIdempotentStatementError,
   VersionAttributionError,
 } from "../src/index.ts";
-import { basicManifest, coreManifest, folderManifest, tempDir, tsManifest, writeFolder } from "./fixtures/fixture-packages.ts";
+import { basicManifest, coreManifest, folderManifest, removeTempDirs, tempDir, tsManifest, writeFolder } from "./fixtures/fixture-packages.ts";
+
+afterAll(removeTempDirs);
 
 describe("loadMigrations", () => {
   test("reads a drizzle-kit folder in journal order, split on breakpoints, with .down.sql files and released versions", () => {

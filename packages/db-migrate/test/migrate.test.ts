@@ -1,4 +1,4 @@
-import { expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import type { SqlSession } from "@ydtb/db-client";
 import { describeDatabases } from "@ydtb/test-db";
 import { sql } from "drizzle-orm";
@@ -15,7 +15,9 @@ import {
   RollbackBlockedError,
   VERSIONS_TABLE,
 } from "../src/index.ts";
-import { basicManifest, coreManifest, folderManifest, tempDir, tsManifest, writeFolder } from "./fixtures/fixture-packages.ts";
+import { basicManifest, coreManifest, folderManifest, removeTempDirs, tempDir, tsManifest, writeFolder } from "./fixtures/fixture-packages.ts";
+
+afterAll(removeTempDirs);
 
 const all = [coreManifest, basicManifest];
 
