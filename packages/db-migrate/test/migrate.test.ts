@@ -83,7 +83,7 @@ describeDatabases("migrate", (target) => {
     expect(row!.checksum).toMatch(/^[0-9a-f]{64}$/);
     const versions = await db.query(`SELECT package, schema_version, code_version, applied_count FROM ${VERSIONS_TABLE} ORDER BY package`);
     expect(versions).toEqual([
-      { package: "@ydtb/basic", schema_version: "1.1.0", code_version: "1.1.0", applied_count: 2 },
+      { package: "@ydtb/basic", schema_version: "1.1.0", code_version: basicManifest.version, applied_count: 2 },
       { package: "@ydtb/core", schema_version: "1.0.0", code_version: "1.0.0", applied_count: 2 },
     ]);
 
