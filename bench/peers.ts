@@ -7,6 +7,9 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 
+/** An open connection: the runner opens it before timing, as every contender reuses one. */
+export type PeerTarget = { readonly sql: postgres.Sql } | { readonly pglite: PGlite };
+
 /** One package's drizzle-kit folder, in dependency order. */
 export interface PackageFolder {
   readonly packageName: string;
@@ -20,15 +23,10 @@ const tableFor = (packageName: string) => `__drizzle_${packageName.replace(/\W+/
  * its own history table (sharing one table makes drizzle skip other packages' migrations),
  * in dependency order.
  */
-export async function drizzlePerPackage(target: { readonly url: string } | { readonly pglite: PGlite }, folders: readonly PackageFolder[]): Promise<void> {
-  if ("url" in target) {
-    const sql = postgres(target.url, { max: 1, onnotice: () => {} });
-    try {
-      const db = drizzlePostgres({ client: sql });
-      for (const f of folders) await migratePostgres(db, { migrationsFolder: f.folder, migrationsTable: tableFor(f.packageName) });
-    } finally {
-      await sql.end({ timeout: 2 });
-    }
+export async function drizzlePerPackage(target: PeerTarget, folders: readonly PackageFolder[]): Promise<void> {
+  if ("sql" in target) {
+    const db = drizzlePostgres({ client: target.sql });
+    for (const f of folders) await migratePostgres(db, { migrationsFolder: f.folder, migrationsTable: tableFor(f.packageName) });
   } else {
     const db = drizzlePglite({ client: target.pglite });
     for (const f of folders) await migratePglite(db, { migrationsFolder: f.folder, migrationsTable: tableFor(f.packageName) });
@@ -56,17 +54,12 @@ export function readStatements(folders: readonly PackageFolder[]): string[][] {
  * The floor: the same statements sent on one connection, one transaction per migration,
  * with no bookkeeping at all.
  */
-export async function floorApply(target: { readonly url: string } | { readonly pglite: PGlite }, migrations: readonly string[][]): Promise<void> {
-  if ("url" in target) {
-    const sql = postgres(target.url, { max: 1, onnotice: () => {} });
-    try {
-      for (const statements of migrations) {
-        await sql.begin(async (tx) => {
-          for (const s of statements) await tx.unsafe(s);
-        });
-      }
-    } finally {
-      await sql.end({ timeout: 2 });
+export async function floorApply(target: PeerTarget, migrations: readonly string[][]): Promise<void> {
+  if ("sql" in target) {
+    for (const statements of migrations) {
+      await target.sql.begin(async (tx) => {
+        for (const s of statements) await tx.unsafe(s);
+      });
     }
   } else {
     for (const statements of migrations) {
@@ -78,13 +71,7 @@ export async function floorApply(target: { readonly url: string } | { readonly p
 }
 
 /** The floor of a no-op boot: one round trip. */
-export async function floorNoop(target: { readonly url: string } | { readonly pglite: PGlite }): Promise<void> {
-  if ("url" in target) {
-    const sql = postgres(target.url, { max: 1, onnotice: () => {} });
-    try {
-      await sql`select 1`;
-    } finally {
-      await sql.end({ timeout: 2 });
-    }
-  } else await target.pglite.query("select 1");
+export async function floorNoop(target: PeerTarget): Promise<void> {
+  if ("sql" in target) await target.sql`select 1`;
+  else await target.pglite.query("select 1");
 }
