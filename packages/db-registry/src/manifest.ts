@@ -22,8 +22,9 @@ export interface MigrationDefinition {
   /** `false` runs outside a transaction (e.g. `CREATE INDEX CONCURRENTLY`). Default `true`. */
   readonly transaction?: boolean;
   /**
-   * What the checksum covers for a TypeScript migration. Default: the source text of
-   * `up` and `down`. Bump it (e.g. `"v2"`) to mark a deliberate change.
+   * What the checksum covers for a TypeScript migration. Default: SHA-256 of `up.toString()`
+   * (`down` is not part of it, so adding a down later is not drift). Set it (e.g. `"v2"`) to
+   * decide yourself what counts as a change.
    */
   readonly checksumSource?: string;
 }
