@@ -1,20 +1,22 @@
 import { openDatabase } from "@ydtb/db-client";
-import { databaseStatus, formatInitReport, InitFailedError, initDatabase } from "@ydtb/db-init";
+import { databaseStatus, formatInitReport, InitFailedError, initDatabase, watchDatabases } from "@ydtb/db-init";
+import type { Registry } from "@ydtb/db-registry";
 import { readEnv } from "./env.ts";
 import { startServer } from "./server.ts";
 
 /**
  * Boots the app: the database is discovered, validated and migrated under the lock before the
- * first request; a failure prints the report and exits non-zero.
+ * first request; a failure prints the report and exits non-zero. In development (`--dev`) a
+ * watcher then reloads changed manifests, schemas and migrations, and new packages.
  */
 async function main(): Promise<void> {
   const env = readEnv(process.env, { nodeEnv: process.argv.includes("--dev") ? "development" : "production" });
   const db = await openDatabase(env.databaseUrl ? { url: env.databaseUrl } : { dataDir: env.dataDir });
   let ready = false;
-  let manifests;
+  let booted: Registry;
   try {
     const { report, registry } = await initDatabase({ db, rootDir: env.rootDir, mode: env.nodeEnv === "production" ? "production" : "development" });
-    manifests = registry.list();
+    booted = registry;
     console.log(formatInitReport(report));
     ready = true;
   } catch (error) {
@@ -23,12 +25,15 @@ async function main(): Promise<void> {
     await db.close();
     process.exit(1);
   }
-  const known = manifests;
-  const server = startServer(env.port, { ready: () => ready, status: () => databaseStatus(db, known) });
+  const registry = booted;
+  // Read at call time: in development the watcher replaces manifests in the registry.
+  const server = startServer(env.port, { ready: () => ready, status: () => databaseStatus(db, registry.list()) });
   console.log(`ydtb core: listening on http://localhost:${server.port} (GET /health, GET /api/db/status)`);
+  const watcher = env.nodeEnv === "development" ? watchDatabases({ db, rootDir: env.rootDir, registry }) : undefined;
 
   const stop = async () => {
     ready = false;
+    await watcher?.close();
     await server.stop();
     await db.close();
     process.exit(0);

@@ -4,3 +4,21 @@ export { DEFAULT_INIT_MODE, initDatabase, type InitOptions, type InitResult } fr
 export { formatInitReport, PHASES, type InitReport, type Phase, type ReportedStep } from "./init-report.ts";
 export { COMMANDS, parseCommand, parseTarget, USAGE, type Command, type CommandName, type VersionTarget } from "./parse-command.ts";
 export { databaseStatus, defaultDataDir, EXIT, findWorkspaceRoot, runCli, withDependencies, type CliIO } from "./run-cli.ts";
+export {
+  DEFAULT_DRIFT_TIMEOUT_MS,
+  detectSchemaDrift,
+  formatSchemaDrift,
+  GENERATE_COMMAND,
+  type DriftOptions,
+  type SchemaDrift,
+} from "./schema-drift.ts";
+export {
+  DEFAULT_DEBOUNCE_MS,
+  formatWatchEvent,
+  IGNORED_DIRECTORIES,
+  WatchModeError,
+  watchDatabases,
+  type DatabaseWatcher,
+  type WatchEvent,
+  type WatchOptions,
+} from "./watch-databases.ts";
