@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Subprocess } from "bun";
+import { openDatabase } from "@ydtb/db-client";
+
+// The app is started as `bun run dev` starts it, on a temporary copy of the workspace and a
+// temporary PGlite directory. The copy lives inside the repository (.tmp is ignored by git) so
+// that the copied packages' imports of drizzle-orm and @ydtb/* resolve through its node_modules.
+
+const repoRoot = resolve(import.meta.dir, "../../..");
+const mainFile = join(repoRoot, "apps/core/src/main.ts");
+const POLL_MS = 100;
+const WAIT_MS = 20_000;
+
+interface App {
+  readonly child: Subprocess<"ignore", "pipe", "pipe">;
+  readonly port: number;
+  /** Every line the child printed, stdout and stderr interleaved as they arrived. */
+  readonly lines: string[];
+}
+
+let root: string;
+let dataDir: string;
+let dev: App;
+let production: App | undefined;
+
+function copyWorkspace(): string {
+  mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
+  const dir = mkdtempSync(join(repoRoot, ".tmp", "dev-reload-"));
+  cpSync(join(repoRoot, "package.json"), join(dir, "package.json"));
+  const keep = (src: string) => !/(node_modules|\.turbo|\.data)(\/|$)/.test(src);
+  for (const pkg of ["db-core", "basic"]) cpSync(join(repoRoot, "packages", pkg), join(dir, "packages", pkg), { recursive: true, filter: keep });
+  return dir;
+}
+
+function freePort(): number {
+  const server = Bun.serve({ port: 0, fetch: () => new Response() });
+  const port = server.port!;
+  server.stop(true);
+  return port;
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, lines: string[]): Promise<void> {
+  const decoder = new TextDecoder();
+  let rest = "";
+  for await (const chunk of stream) {
+    rest += decoder.decode(chunk, { stream: true });
+    const parts = rest.split("\n");
+    rest = parts.pop() ?? "";
+    lines.push(...parts);
+  }
+  if (rest) lines.push(rest);
+}
+
+function startApp(args: readonly string[]): App {
+  const port = freePort();
+  const env: Record<string, string | undefined> = { ...process.env, YDTB_ROOT_DIR: root, YDTB_DATA_DIR: dataDir, PORT: String(port) };
+  delete env.DATABASE_URL;
+  delete env.NODE_ENV;
+  const child = Bun.spawn([process.execPath, mainFile, ...args], { cwd: root, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const lines: string[] = [];
+  void collect(child.stdout, lines);
+  void collect(child.stderr, lines);
+  return { child, port, lines };
+}
+
+async function waitUntil<T>(what: string, app: App, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  for (let waited = 0; waited <= WAIT_MS; waited += POLL_MS) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (app.child.exitCode !== null) break;
+    await Bun.sleep(POLL_MS);
+  }
+  throw new Error(`${what}: not seen within ${WAIT_MS / 1000} s (exit code ${app.child.exitCode}); the app printed:\n${app.lines.join("\n")}`);
+}
+
+/** The index of the first line at or after `mark` that contains `text`. */
+const waitForLine = (app: App, mark: number, text: string) =>
+  waitUntil(`a line with ${JSON.stringify(text)}`, app, () => {
+    const i = app.lines.findIndex((line, index) => index >= mark && line.includes(text));
+    return i === -1 ? undefined : i;
+  });
+
+async function get(app: App, path: string): Promise<{ status: number; body: unknown } | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${app.port}${path}`, { signal: AbortSignal.timeout(2_000) });
+    return { status: response.status, body: await response.json() };
+  } catch {
+    return undefined;
+  }
+}
+
+interface StatusBody {
+  readonly packages: readonly { readonly package: string; readonly applied: readonly string[]; readonly pending: readonly string[] }[];
+}
+const appliedOf = async (app: App, pkg: string) => ((await get(app, "/api/db/status"))?.body as StatusBody | undefined)?.packages.find((p) => p.package === pkg)?.applied;
+
+async function stop(app: App | undefined): Promise<number | null> {
+  if (!app || app.child.exitCode !== null) return app?.child.exitCode ?? null;
+  app.child.kill("SIGTERM");
+  const code = await Promise.race([app.child.exited, Bun.sleep(10_000).then(() => undefined)]);
+  if (code === undefined) {
+    app.child.kill("SIGKILL");
+    await app.child.exited;
+    return null;
+  }
+  return code;
+}
+
+function writePackage(short: string): void {
+  const dir = join(root, "packages", short);
+  const table = `ydtb_${short}_items`;
+  mkdirSync(join(dir, "src"), { recursive: true });
+  mkdirSync(join(dir, "drizzle", "meta"), { recursive: true });
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `@ydtb/${short}`, version: "0.1.0", private: true, type: "module" }, null, 2));
+  writeFileSync(
+    join(dir, "drizzle", "0000_items.sql"),
+    `CREATE TABLE "${table}" ("workspace_id" varchar(20) NOT NULL, "id" text NOT NULL, CONSTRAINT "${table}_pk" PRIMARY KEY("workspace_id","id"));\n` +
+      `--> statement-breakpoint\nALTER TABLE "${table}" ADD CONSTRAINT "${table}_workspace_id_ydtb_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."ydtb_workspaces"("id") ON DELETE cascade ON UPDATE no action;\n`,
+  );
+  writeFileSync(join(dir, "drizzle", "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries: [{ idx: 0, version: "7", when: 1, tag: "0000_items", breakpoints: true }] }));
+  writeFileSync(
+    join(dir, "src", "database.ts"),
+    `import { pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { workspaceIdColumn, workspaces } from "@ydtb/db-core";
+import { defineDatabase } from "@ydtb/db-registry";
+
+export const items = pgTable(
+  "${table}",
+  { workspaceId: workspaceIdColumn().references(() => workspaces.id, { onDelete: "cascade" }), id: text("id").notNull() },
+  (t) => [primaryKey({ name: "${table}_pk", columns: [t.workspaceId, t.id] })],
+);
+
+export default defineDatabase({
+  packageName: "@ydtb/${short}",
+  version: "0.1.0",
+  schema: { items },
+  migrations: "./drizzle",
+  dependencies: { "@ydtb/core": "^1.0.0" },
+  descriptions: { ${table}: { description: "Items.", columns: { workspace_id: "Workspace.", id: "Id." } } },
+});
+`,
+  );
+}
+
+const basicFile = (path: string) => join(root, "packages", "basic", path);
+
+beforeAll(() => {
+  root = copyWorkspace();
+  dataDir = mkdtempSync(join(tmpdir(), "ydtb-dev-reload-"));
+  dev = startApp(["--dev"]);
+});
+
+afterAll(async () => {
+  await stop(dev);
+  await stop(production);
+  if (root) rmSync(root, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("bun run dev reloads database packages", () => {
+  test("boots on PGlite, serves, and watches", async () => {
+    const health = await waitUntil("GET /health 200", dev, async () => {
+      const r = await get(dev, "/health");
+      return r?.status === 200 ? r : undefined;
+    });
+    expect(health.body).toEqual({ status: "ok" });
+    await waitForLine(dev, 0, "ydtb-db watch: watching");
+    expect(await appliedOf(dev, "@ydtb/basic")).toEqual(["0000_notes", "0001_pinned"]);
+  });
+
+  test("an edited schema prints the SQL `bun run db:generate` would write, and the registry is replaced", async () => {
+    const mark = dev.lines.length;
+    const file = basicFile("src/schema.ts");
+    writeFileSync(file, readFileSync(file, "utf8").replace(`    pinned: boolean("pinned")`, `    archived: boolean("archived").notNull().default(false),\n    pinned: boolean("pinned")`));
+    const drift = await waitForLine(dev, mark, "ydtb-db watch: drift @ydtb/basic");
+    await waitForLine(dev, drift, `ALTER TABLE "ydtb_basic_notes" ADD COLUMN "archived" boolean DEFAULT false NOT NULL;`);
+    await waitForLine(dev, drift, "run `bun run db:generate` in packages/basic");
+    await waitForLine(dev, mark, "ydtb-db watch: replaced @ydtb/basic (tables altered: ydtb_basic_notes)");
+  });
+
+  test("the migration `bun run db:generate` writes is applied and visible in /api/db/status", async () => {
+    const mark = dev.lines.length;
+    const generate = Bun.spawn([process.execPath, "run", "db:generate", "--name", "archived"], { cwd: join(root, "packages", "basic"), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    expect(await generate.exited).toBe(0);
+    await waitForLine(dev, mark, "applied up @ydtb/basic 0002_archived");
+    const applied = await waitUntil("0002_archived in /api/db/status", dev, async () => {
+      const ids = await appliedOf(dev, "@ydtb/basic");
+      return ids?.includes("0002_archived") ? ids : undefined;
+    });
+    expect(applied).toEqual(["0000_notes", "0001_pinned", "0002_archived"]);
+  });
+
+  test("a new package folder is discovered, registered and migrated", async () => {
+    const mark = dev.lines.length;
+    writePackage("extra");
+    await waitForLine(dev, mark, "ydtb-db watch: registered @ydtb/extra");
+    const applied = await waitUntil("@ydtb/extra in /api/db/status", dev, () => appliedOf(dev, "@ydtb/extra"));
+    expect(applied).toEqual(["0000_items"]);
+  });
+
+  test("a broken manifest is reported and the app keeps serving the last good state", async () => {
+    const file = basicFile("src/database.ts");
+    const good = readFileSync(file, "utf8");
+    const mark = dev.lines.length;
+    writeFileSync(file, good.replace("  schema,\n", "  schema,,\n"));
+    await waitForLine(dev, mark, "ydtb-db watch: error [DISCOVERY_FAILED] discover @ydtb/basic");
+    const health = await get(dev, "/health");
+    expect(health).toEqual({ status: 200, body: { status: "ok" } });
+    expect(await appliedOf(dev, "@ydtb/basic")).toEqual(["0000_notes", "0001_pinned", "0002_archived"]);
+
+    const fixed = dev.lines.length;
+    writeFileSync(file, good);
+    await waitForLine(dev, fixed, "ydtb-db watch: replaced @ydtb/basic");
+  });
+
+  test("SIGTERM closes the watcher and the database; the database holds every reloaded change", async () => {
+    expect(await stop(dev)).toBe(0);
+    const db = await openDatabase({ dataDir, waitForDataDirMs: 5_000 });
+    try {
+      const columns = await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'ydtb_basic_notes' AND column_name = 'archived'`);
+      expect(columns).toHaveLength(1);
+      const applied = await db.query<{ package: string; migration_id: string }>(
+        `SELECT package, migration_id FROM ydtb_schema_migrations WHERE package IN ('@ydtb/basic', '@ydtb/extra') ORDER BY package, migration_id`,
+      );
+      expect(applied.map((r) => `${r.package} ${r.migration_id}`)).toEqual(["@ydtb/basic 0000_notes", "@ydtb/basic 0001_pinned", "@ydtb/basic 0002_archived", "@ydtb/extra 0000_items"]);
+      const extra = await db.query<{ t: string | null }>(`SELECT to_regclass('public.ydtb_extra_items')::text AS t`);
+      expect(extra[0]?.t).toBe("ydtb_extra_items");
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("without --dev no watcher runs", async () => {
+    production = startApp([]);
+    await waitUntil("GET /health 200", production, async () => ((await get(production!, "/health"))?.status === 200 ? true : undefined));
+    await waitForLine(production, 0, "ydtb core: listening");
+    expect(await stop(production)).toBe(0);
+    // Once the process has exited, everything it printed has been read.
+    await production.child.exited;
+    await Bun.sleep(POLL_MS);
+    expect(production.lines.filter((l) => l.startsWith("ydtb-db watch:"))).toEqual([]);
+  });
+});
