@@ -2,13 +2,28 @@ import { relative } from "node:path";
 import type { DatabaseManifest } from "@ydtb/db-registry";
 import { schemaDrift } from "@ydtb/db-migrate";
 
-/** How long {@link detectSchemaDrift} waits for drizzle-kit's in-memory diff before giving up. */
+/**
+ * How long {@link detectSchemaDrift} waits for drizzle-kit's in-memory diff before giving up.
+ *
+ * @example
+ * await detectSchemaDrift(manifest, { timeoutMs: DEFAULT_DRIFT_TIMEOUT_MS * 2 });
+ */
 export const DEFAULT_DRIFT_TIMEOUT_MS = 10_000;
 
-/** The command that writes the migration a drift asks for. */
+/**
+ * The command that writes the migration a drift asks for (run in the package, or at the root for all).
+ *
+ * @example
+ * console.log(`run \`${GENERATE_COMMAND}\` in packages/basic`);
+ */
 export const GENERATE_COMMAND = "bun run db:generate";
 
-/** Whether a package's Drizzle schema agrees with its drizzle-kit migrations. */
+/**
+ * Whether a package's Drizzle schema agrees with its drizzle-kit migrations.
+ *
+ * @example
+ * const drift: SchemaDrift = { kind: "drift", package: "@ydtb/basic", sql: ['ALTER TABLE "ydtb_basic_notes" ADD COLUMN "archived" boolean;'], command: GENERATE_COMMAND, cwd: "packages/basic" };
+ */
 export type SchemaDrift =
   | { readonly kind: "in-sync"; readonly package: string }
   /** The schema differs: `sql` is what `bun run db:generate` would write. */
@@ -20,7 +35,12 @@ export type SchemaDrift =
   /** drizzle-kit failed or did not answer in time. */
   | { readonly kind: "failed"; readonly package: string; readonly message: string };
 
-/** Options of {@link detectSchemaDrift}. */
+/**
+ * Options of {@link detectSchemaDrift}.
+ *
+ * @example
+ * const options: DriftOptions = { rootDir: process.cwd(), timeoutMs: 5_000 };
+ */
 export interface DriftOptions {
   /** Default {@link DEFAULT_DRIFT_TIMEOUT_MS}. */
   readonly timeoutMs?: number;

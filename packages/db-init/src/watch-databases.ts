@@ -16,13 +16,31 @@ import { initDatabase } from "./init-database.ts";
 import type { Phase, ReportedStep } from "./init-report.ts";
 import { detectSchemaDrift, formatSchemaDrift, type SchemaDrift } from "./schema-drift.ts";
 
-/** How long the watcher waits after the last change before it reloads. */
+/**
+ * How long the watcher waits after the last change before it reloads.
+ *
+ * @example
+ * watchDatabases({ db, rootDir, registry, debounceMs: DEFAULT_DEBOUNCE_MS * 2 });
+ */
 export const DEFAULT_DEBOUNCE_MS = 150;
 
-/** Folders whose changes never trigger a reload (and whose modules are never evicted). */
+/**
+ * Folders whose changes never trigger a reload (and whose modules are never evicted).
+ *
+ * @example
+ * IGNORED_DIRECTORIES.includes("node_modules") // true
+ */
 export const IGNORED_DIRECTORIES: readonly string[] = ["node_modules", ".data", ".turbo", "dist", ".git", ".tmp"];
 
-/** What the watcher reports, one event per outcome. */
+/**
+ * What the watcher reports, one event per outcome.
+ *
+ * @example
+ * const onEvent = (e: WatchEvent) => {
+ *   if (e.kind === "replaced") console.log(e.package, e.changes.tablesAltered);
+ *   if (e.kind === "error") console.error(e.phase, e.code, e.message);
+ * };
+ */
 export type WatchEvent =
   /** A new package's manifest was registered (and its migrations applied). */
   | { readonly kind: "registered"; readonly package: string; readonly warnings: readonly Diagnostic[] }
@@ -49,7 +67,12 @@ export type WatchEvent =
   /** One reload finished; `ok` is false when any part of it was refused. */
   | { readonly kind: "reloaded"; readonly ok: boolean; readonly files: readonly string[]; readonly packages: readonly string[] };
 
-/** Options of {@link watchDatabases}. */
+/**
+ * Options of {@link watchDatabases}.
+ *
+ * @example
+ * const options: WatchOptions = { db, rootDir: process.cwd(), registry, debounceMs: 150, onEvent: (e) => events.push(e) };
+ */
 export interface WatchOptions {
   readonly db: Database;
   /** The monorepo root: its package.json `workspaces` say which folders are watched. */
@@ -64,7 +87,14 @@ export interface WatchOptions {
   readonly log?: (line: string, level: "info" | "error") => void;
 }
 
-/** A running watcher. */
+/**
+ * A running watcher.
+ *
+ * @example
+ * const watcher = watchDatabases({ db, rootDir, registry });
+ * await watcher.idle(); // no reload pending
+ * await watcher.close();
+ */
 export interface DatabaseWatcher {
   /** Stops watching; resolves once a reload under way has finished (so the database can close). */
   close(): Promise<void>;
@@ -72,7 +102,13 @@ export interface DatabaseWatcher {
   idle(): Promise<void>;
 }
 
-/** The watcher was given a registry that does not allow re-registration. */
+/**
+ * The watcher was given a registry that does not allow re-registration (code `WATCH_NEEDS_DEVELOPMENT`).
+ *
+ * @example
+ * try { watchDatabases({ db, rootDir, registry: createRegistry() }); }
+ * catch (error) { if (error instanceof WatchModeError) console.log(error.code); }
+ */
 export class WatchModeError extends InitError {
   constructor() {
     super(
@@ -215,14 +251,15 @@ export function watchDatabases(options: WatchOptions): DatabaseWatcher {
     } catch (error) {
       if (!(error instanceof InitFailedError)) throw error;
       const report = error.report;
-      const first = report.errors[0];
-      const failedStep = report.steps.find((s) => s.status === "failed");
+      const cause = error.cause as { packageName?: unknown; file?: unknown } | undefined;
+      const culprit = report.errors[0]?.package ?? report.steps.find((s) => s.status === "failed")?.package ?? (typeof cause?.packageName === "string" ? cause.packageName : undefined);
       emit({
         kind: "error",
         phase: report.failedPhase ?? "migrate",
         code: report.error?.code ?? error.code,
         message: `${error.message.replace(/\.?\s*$/, ".")} The app keeps serving the last good state.`,
-        ...((first?.package ?? failedStep?.package) ? { package: first?.package ?? failedStep?.package } : {}),
+        ...(culprit ? { package: culprit } : {}),
+        ...(typeof cause?.file === "string" ? { file: cause.file } : {}),
         ...(report.errors.length > 0 ? { diagnostics: report.errors } : {}),
       });
       emit({ kind: "reloaded", ok: false, files, packages: names });

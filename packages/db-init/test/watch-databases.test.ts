@@ -152,13 +152,25 @@ describe("watchDatabases", () => {
     await reloadAfter(mark);
   });
 
-  test("a rename is reported as a question for drizzle-kit, never a hang", async () => {
+  test("a rename is reported as a question for drizzle-kit, never a hang, even in a terminal", async () => {
+    // Look like a terminal, where drizzle-kit would open its prompt and wait for an answer.
+    const saved = { stdin: Object.getOwnPropertyDescriptor(process.stdin, "isTTY"), stdout: Object.getOwnPropertyDescriptor(process.stdout, "isTTY") };
+    Object.defineProperty(process.stdin, "isTTY", { value: true, configurable: true, writable: true });
+    Object.defineProperty(process.stdout, "isTTY", { value: true, configurable: true, writable: true });
     const mark = events.length;
-    edit(basicFile("src/schema.ts"), `title: text("title")`, `title: text("headline")`);
-    edit(basicFile("src/database.ts"), `        title: "Headline`, `        headline: "Headline`);
-    const drift = await waitForEvent(mark, "drift", (e) => e.package === "@ydtb/basic");
-    expect(drift.drift.kind).toBe("rename");
-    await reloadAfter(mark);
+    try {
+      edit(basicFile("src/schema.ts"), `title: text("title")`, `title: text("headline")`);
+      edit(basicFile("src/database.ts"), `        title: "Headline`, `        headline: "Headline`);
+      const drift = await waitForEvent(mark, "drift", (e) => e.package === "@ydtb/basic");
+      expect(drift.drift.kind).toBe("rename");
+      await reloadAfter(mark);
+      expect(process.stdout.isTTY).toBe(true);
+    } finally {
+      for (const [stream, descriptor] of [[process.stdin, saved.stdin], [process.stdout, saved.stdout]] as const) {
+        if (descriptor) Object.defineProperty(stream, "isTTY", descriptor);
+        else delete (stream as { isTTY?: boolean }).isTTY;
+      }
+    }
     // A second edit of the same file is seen too: no generation of the module is cached.
     expect(columnsOf(registry.get("@ydtb/basic"), "ydtb_basic_notes")).toContain("headline");
 
