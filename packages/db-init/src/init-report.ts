@@ -40,6 +40,15 @@ export interface InitReport {
   readonly ms: Readonly<Partial<Record<Phase | "total", number>>>;
 }
 
+/** "3 migrations applied", or "1 migration undone" / "2 applied, 1 undone" when going down. */
+function applied(report: InitReport): string {
+  const done = report.steps.filter((s) => s.status === "applied");
+  const down = done.filter((s) => s.direction === "down").length;
+  const up = done.length - down;
+  if (down === 0) return `${up} migration${up === 1 ? "" : "s"} applied`;
+  return up === 0 ? `${down} migration${down === 1 ? "" : "s"} undone` : `${up} applied, ${down} undone`;
+}
+
 const line = (d: Diagnostic) =>
   `  [${d.rule}] ${d.package}${d.table ? ` ${d.table}${d.column ? `.${d.column}` : ""}` : ""}: ${d.message}` +
   (d.suggestion ? `\n      fix: ${d.suggestion.replace(/\n/g, "\n           ")}` : "");
@@ -59,7 +68,7 @@ export function formatInitReport(report: InitReport): string {
     .join(", ");
   out.push(
     `${report.ok ? "ydtb-db: database ready" : "ydtb-db: database NOT ready"} (${report.database}) — ` +
-      `${report.packages.length} package${report.packages.length === 1 ? "" : "s"}, ${report.applied} migration${report.applied === 1 ? "" : "s"} applied, ` +
+      `${report.packages.length} package${report.packages.length === 1 ? "" : "s"}, ${applied(report)}, ` +
       `${report.warnings.length} warning${report.warnings.length === 1 ? "" : "s"}; ${ms.total?.toFixed(0) ?? "?"} ms (${phases})`,
   );
   if (report.error) out.push(`\n${report.failedPhase ? `${report.failedPhase} failed` : "failed"}: [${report.error.code}] ${report.error.message}`);

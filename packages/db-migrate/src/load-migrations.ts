@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CORE_PACKAGE, migrationsFolder, type DatabaseManifest } from "@ydtb/db-registry";
 import { checksumSql, checksumTypeScript } from "./checksum.ts";
@@ -105,32 +105,45 @@ function readJournal(packageName: string, folder: string): JournalEntry[] {
   return [...(entries as JournalEntry[])].sort((a, b) => a.idx - b.idx);
 }
 
+// Every boot loads every migration to verify its checksum, so this is on the hot path: one
+// directory listing instead of an existence check per file, one read per file, and the
+// statements split only when a migration actually runs.
 function loadFolder(manifest: DatabaseManifest): Omit<LoadedMigration, "version">[] {
   const folder = folderOf(manifest);
-  return readJournal(manifest.packageName, folder).map((entry, index) => {
+  const journal = readJournal(manifest.packageName, folder);
+  const files = new Set(readdirSync(folder));
+  return journal.map((entry, index) => {
     const file = join(folder, `${entry.tag}.sql`);
-    if (!existsSync(file)) {
+    if (!files.has(`${entry.tag}.sql`)) {
       throw new MigrationLoadError(manifest.packageName, file, `is listed in ${JOURNAL_FILE} (tag "${entry.tag}") but missing; restore it from version control, or regenerate the folder with drizzle-kit`);
     }
     const text = readFileSync(file, "utf8");
     const up = sqlBody(manifest.packageName, entry.tag, file, text);
-    const downFile = join(folder, `${entry.tag}.down.sql`);
-    const down = existsSync(downFile) ? sqlBody(manifest.packageName, entry.tag, downFile, readFileSync(downFile, "utf8")) : undefined;
+    const downName = `${entry.tag}.down.sql`;
+    const downFile = join(folder, downName);
+    const down = files.has(downName) ? sqlBody(manifest.packageName, entry.tag, downFile, readFileSync(downFile, "utf8")) : undefined;
     return { package: manifest.packageName, id: entry.tag, index, checksum: checksumSql(text), up, ...(down ? { down } : {}) };
   });
 }
 
 function sqlBody(packageName: string, id: string, file: string, text: string): MigrationBody {
-  const statements = splitBreakpoints(text);
   const transaction = !isNoTransaction(text);
   if (!transaction) {
-    statements.forEach((chunk, i) => {
+    splitBreakpoints(text).forEach((chunk, i) => {
       for (const statement of splitStatements(chunk)) {
         if (!isIdempotentStatement(statement)) throw new NonIdempotentStatementError(packageName, id, file, i + 1, excerpt(statement));
       }
     });
   }
-  return { kind: "sql", file, statements, transaction };
+  let statements: readonly string[] | undefined;
+  return {
+    kind: "sql",
+    file,
+    get statements() {
+      return (statements ??= splitBreakpoints(text));
+    },
+    transaction,
+  };
 }
 
 function loadTypeScript(manifest: DatabaseManifest): Omit<LoadedMigration, "version">[] {

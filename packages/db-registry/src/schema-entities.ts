@@ -1,5 +1,5 @@
-import { is, Relations } from "drizzle-orm";
-import { isPgEnum, isPgSequence, PgTable, getTableConfig } from "drizzle-orm/pg-core";
+import { getTableName, is, Relations } from "drizzle-orm";
+import { isPgEnum, isPgSequence, PgTable } from "drizzle-orm/pg-core";
 
 /** The exports of a schema module, sorted by what they are. */
 export interface SchemaEntities {
@@ -30,6 +30,9 @@ export function schemaEntities(schema: Readonly<Record<string, unknown>>): Schem
 
 /** The SQL name of a table, schema-qualified when it is not in `public`. */
 export function tableName(table: PgTable): string {
-  const config = getTableConfig(table);
-  return config.schema && config.schema !== "public" ? `${config.schema}.${config.name}` : config.name;
+  // Read the two symbols rather than getTableConfig(), which builds every column, index and
+  // constraint: the registry asks this for every table on every boot.
+  const schema = (table as unknown as Record<symbol, string | undefined>)[Symbol.for("drizzle:Schema")];
+  const name = getTableName(table);
+  return schema && schema !== "public" ? `${schema}.${name}` : name;
 }
