@@ -8,6 +8,7 @@ export {
   listWorkspaceTools,
   syncTools,
   ToolError,
+  type SyncToolsOptions,
   type Tool,
   type ToolSyncResult,
   type WorkspaceTool,

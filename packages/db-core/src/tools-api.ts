@@ -31,6 +31,16 @@ export interface ToolSyncResult {
   readonly deactivated: number;
 }
 
+/** Options of {@link syncTools}. */
+export interface SyncToolsOptions {
+  /**
+   * `"all"` (default): `manifests` is every registered package, so a tool no manifest declares is
+   * deactivated. `"listed"`: only some packages are given (e.g. `ydtb-db migrate --package`), so
+   * only tools of those packages can be deactivated; other packages' tools are left alone.
+   */
+  readonly scope?: "all" | "listed";
+}
+
 /**
  * Makes `ydtb_tools` match the registered manifests: new tools inserted, changed ones updated
  * (and reactivated), tools no registered manifest declares marked inactive — never deleted, so
@@ -40,7 +50,7 @@ export interface ToolSyncResult {
  * @example
  * await syncTools(db.orm, registry.list()); // { inserted: 1, updated: 0, deactivated: 0 }
  */
-export async function syncTools(db: Orm, manifests: readonly DatabaseManifest[]): Promise<ToolSyncResult> {
+export async function syncTools(db: Orm, manifests: readonly DatabaseManifest[], options: SyncToolsOptions = {}): Promise<ToolSyncResult> {
   const declared = new Map<string, { packageName: string; name: string; description: string | null; icon: string | null }>();
   for (const m of manifests) {
     for (const t of m.tools) {
@@ -56,7 +66,9 @@ export async function syncTools(db: Orm, manifests: readonly DatabaseManifest[])
     const row = byId.get(id);
     return row && (!row.isActive || row.packageName !== t.packageName || row.name !== t.name || row.description !== t.description || row.icon !== t.icon);
   });
-  const deactivations = existing.filter((row) => row.isActive && !declared.has(row.id));
+  const listed = new Set(manifests.map((m) => m.packageName));
+  const inScope = (row: Tool) => options.scope !== "listed" || listed.has(row.packageName);
+  const deactivations = existing.filter((row) => row.isActive && !declared.has(row.id) && inScope(row));
   if (inserts.length + updates.length + deactivations.length === 0) return { inserted: 0, updated: 0, deactivated: 0 };
   await db.transaction(async (tx) => {
     if (inserts.length) await tx.insert(tools).values(inserts);

@@ -47,6 +47,24 @@ describeDatabases("tools", (target) => {
     expect(await codeOf(syncTools(db.orm, [a, pkg("@ydtb/c", [{ id: "notes", name: "Clash" }])]))).toBe("TOOL_CONFLICT");
   });
 
+  test("a partial sync (some packages only) never deactivates the other packages' tools", async () => {
+    const db = await target.fresh();
+    await applyFile(db, "0000_core.sql");
+    const a = pkg("@ydtb/a", [{ id: "notes", name: "Notes" }, { id: "tasks", name: "Tasks" }]);
+    const b = pkg("@ydtb/b", [{ id: "crm", name: "CRM" }]);
+    await syncTools(db.orm, [a, b]);
+    // Only @ydtb/b is given, and it still declares its tool: nothing to change.
+    expect(await syncTools(db.orm, [b], { scope: "listed" })).toEqual({ inserted: 0, updated: 0, deactivated: 0 });
+    // A listed package that dropped a tool still gets it deactivated.
+    const aWithout = pkg("@ydtb/a", [{ id: "notes", name: "Notes" }]);
+    expect(await syncTools(db.orm, [aWithout], { scope: "listed" })).toEqual({ inserted: 0, updated: 0, deactivated: 1 });
+    expect((await listTools(db.orm)).map((t) => [t.id, t.isActive])).toEqual([
+      ["crm", true],
+      ["notes", true],
+      ["tasks", false],
+    ]);
+  });
+
   test("enable and disable per workspace, with clear errors; a deleted workspace takes its rows", async () => {
     const db = await target.fresh();
     await applyFile(db, "0000_core.sql");

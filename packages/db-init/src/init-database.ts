@@ -31,6 +31,11 @@ export interface InitOptions {
   readonly onProgress?: MigrateOptions["onProgress"];
   /** Sync manifest tools into `ydtb_tools`. Default true. */
   readonly syncTools?: boolean;
+  /**
+   * True when `manifests` is only some of the registered packages (`ydtb-db migrate --package`):
+   * tools of packages not given are then left as they are instead of being deactivated.
+   */
+  readonly partial?: boolean;
 }
 
 /** Default pipeline mode. */
@@ -174,7 +179,7 @@ export async function initDatabase(options: InitOptions): Promise<InitResult> {
   // sync: package versions are recorded by the engine in the same run; tools here.
   if (options.syncTools !== false && !options.migrate?.dryRun) {
     try {
-      state.tools = await syncTools(options.db.orm, manifests);
+      state.tools = await syncTools(options.db.orm, manifests, { scope: options.partial ? "listed" : "all" });
     } catch (error) {
       endPhase("sync");
       fail("sync", error, `syncing tools failed: ${(error as Error).message}`);

@@ -179,6 +179,7 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
           // --package narrows migrate to a package and what it needs; a rollback must see every
           // package, or it could not find (and refuse or cascade to) the dependents.
           manifests: command.name === "migrate" ? selected : all,
+          partial: command.name === "migrate" && selected.length < all.length,
           mode: "production",
           migrate: options,
           onProgress: command.json ? undefined : (event) => io.stderr(formatProgress(event)),

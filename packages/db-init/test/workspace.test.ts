@@ -40,6 +40,8 @@ describeDatabases("a temporary copy of the workspace", (target) => {
         { package: "@ydtb/core", n: 2 },
         { package: "@ydtb/extra", n: 1 },
       ]);
+      // Each package's db:migrate syncs only its own tools: whichever ran last, basic's stays active.
+      expect(await db.query("SELECT id, is_active, package_name FROM ydtb_tools ORDER BY id")).toEqual([{ id: "notes", is_active: true, package_name: "@ydtb/basic" }]);
     } finally {
       await db.close();
     }
