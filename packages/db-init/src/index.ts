@@ -15,7 +15,6 @@ export {
 export {
   DEFAULT_DEBOUNCE_MS,
   formatWatchEvent,
-  IGNORED_DIRECTORIES,
   WatchModeError,
   watchDatabases,
   type DatabaseWatcher,

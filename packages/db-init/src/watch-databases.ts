@@ -4,6 +4,7 @@ import type { Database } from "@ydtb/db-client";
 import {
   discoverDatabases,
   findDatabasePackages,
+  IGNORED_DIRECTORIES,
   manifestChanges,
   type DatabaseManifest,
   type DatabasePackage,
@@ -24,13 +25,6 @@ import { detectSchemaDrift, formatSchemaDrift, type SchemaDrift } from "./schema
  */
 export const DEFAULT_DEBOUNCE_MS = 150;
 
-/**
- * Folders whose changes never trigger a reload (and whose modules are never evicted).
- *
- * @example
- * IGNORED_DIRECTORIES.includes("node_modules") // true
- */
-export const IGNORED_DIRECTORIES: readonly string[] = ["node_modules", ".data", ".turbo", "dist", ".git", ".tmp"];
 
 /**
  * What the watcher reports, one event per outcome.
@@ -205,8 +199,7 @@ export function watchDatabases(options: WatchOptions): DatabaseWatcher {
     // database.ts but keep the cached schema.ts, and a module that failed to load stays failed.
     // Evicting every module of every database package makes the next import read the disk.
     const registered = registry.list();
-    evictModules([...new Set([...packages.map((p) => p.dir), ...registered.flatMap((m) => (m.packageDir ? [m.packageDir] : []))])]);
-    const found = await discoverDatabases(rootDir);
+    const found = await discoverDatabases(rootDir, { fresh: true });
 
     let ok = true;
     for (const failure of found.failures) {
@@ -387,28 +380,6 @@ function isIgnored(rootDir: string, file: string): boolean {
   return relative(rootDir, file)
     .split(sep)
     .some((part) => IGNORED_DIRECTORIES.includes(part));
-}
-
-function evictModules(dirs: readonly string[]): void {
-  const cache = require.cache as Record<string, unknown>;
-  const visit = (dir: string) => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!IGNORED_DIRECTORIES.includes(entry.name)) visit(path);
-      } else if (/\.(?:[cm]?[jt]sx?|json)$/.test(entry.name)) {
-        // Deleting a key that is not listed still drops a module that failed to load.
-        delete cache[path];
-      }
-    }
-  };
-  for (const dir of dirs) visit(dir);
 }
 
 function differs(previous: DatabaseManifest, next: DatabaseManifest): boolean {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { bindManifest, isDatabaseManifest } from "./define-database.ts";
@@ -17,11 +17,15 @@ export interface DatabasePackage {
   readonly file: string;
 }
 
+/** Folders never read for package sources (nor watched in development). */
+export const IGNORED_DIRECTORIES: readonly string[] = ["node_modules", ".data", ".turbo", "dist", ".git", ".tmp"];
+
 /** Options of {@link discoverDatabases}. */
 export interface DiscoverOptions {
   /**
-   * Import manifests afresh, bypassing the module cache (development reload). Default false.
-   * Each fresh import adds a module to the cache: meant for a watcher, not a loop.
+   * Import manifests afresh (development reload): every source and JSON module under each
+   * database package's folder is dropped from the module cache first, so an edited
+   * `schema.ts` is seen, and a module that failed to load is tried again. Default false.
    */
   readonly fresh?: boolean;
 }
@@ -51,7 +55,7 @@ export function findDatabasePackages(rootDir: string): DatabasePackage[] {
   for (const pattern of globs) {
     if (typeof pattern !== "string" || pattern.startsWith("!")) continue;
     for (const file of new Bun.Glob(`${pattern.replace(/\/$/, "")}/package.json`).scanSync({ cwd: root, onlyFiles: true })) {
-      if (!file.includes("node_modules")) dirs.add(resolve(root, dirname(file)));
+      if (!file.split("/").some((part) => IGNORED_DIRECTORIES.includes(part))) dirs.add(resolve(root, dirname(file)));
     }
   }
   const packages: DatabasePackage[] = [];
@@ -66,7 +70,28 @@ export function findDatabasePackages(rootDir: string): DatabasePackage[] {
   return packages;
 }
 
-let generation = 0;
+/**
+ * Drops a package's modules from the module cache. A query suffix on the manifest's URL is not
+ * enough: it re-imports database.ts but not the schema.ts it imports, and Bun keeps a module
+ * that failed to load failed until its cache entry is deleted (even one not listed).
+ */
+function evictPackageModules(dir: string): void {
+  const cache = require.cache as Record<string, unknown>;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!IGNORED_DIRECTORIES.includes(entry.name)) evictPackageModules(path);
+    } else if (/\.(?:[cm]?[jt]sx?|json)$/.test(entry.name)) {
+      delete cache[path];
+    }
+  }
+}
 
 /**
  * Finds and imports every workspace package's database manifest, with no hand-kept list.
@@ -79,14 +104,14 @@ let generation = 0;
  */
 export async function discoverDatabases(rootDir: string, options: DiscoverOptions = {}): Promise<DiscoveryResult> {
   const packages = findDatabasePackages(rootDir);
-  const suffix = options.fresh ? `?reload=${Date.now()}-${++generation}` : "";
+  if (options.fresh) for (const pkg of packages) evictPackageModules(pkg.dir);
   const loaded = await Promise.all(
     packages.map(async (pkg): Promise<DatabaseManifest | DiscoveryFailure> => {
       const fail = (message: string, cause: unknown): DiscoveryFailure => ({ packageName: pkg.name, file: pkg.file, message, cause });
       if (!existsSync(pkg.file)) return fail(`the manifest file does not exist; create it or fix "ydtb.database" in package.json`, undefined);
       let mod: { default?: unknown };
       try {
-        mod = (await import(pathToFileURL(pkg.file).href + suffix)) as { default?: unknown };
+        mod = (await import(pathToFileURL(pkg.file).href)) as { default?: unknown };
       } catch (error) {
         return fail(`importing the manifest failed: ${error instanceof Error ? error.message : String(error)}`, error);
       }

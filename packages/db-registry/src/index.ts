@@ -5,6 +5,7 @@ export {
   discoverDatabases,
   discoverDatabasesOrThrow,
   findDatabasePackages,
+  IGNORED_DIRECTORIES,
   type DatabasePackage,
   type DiscoverOptions,
   type DiscoveryResult,

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { getTableName } from "drizzle-orm";
 import { DiscoveryError, discoverDatabases, discoverDatabasesOrThrow, findDatabasePackages, migrationsFolder } from "../src/index.ts";
 
 const registryEntry = resolve(import.meta.dir, "../src/index.ts");
@@ -67,6 +68,31 @@ describe("discoverDatabases", () => {
     expect(error).toBeInstanceOf(DiscoveryError);
     expect((error as DiscoveryError).code).toBe("DISCOVERY_FAILED");
     expect((error as DiscoveryError).failures.map((f) => f.packageName)).toEqual(["@ydtb/broken", "@ydtb/not-default"]);
+  });
+
+  test("fresh discovery sees an edited schema module and recovers from a module that failed to load", async () => {
+    const dir = "packages/fresh";
+    write(`${dir}/package.json`, JSON.stringify({ name: "@ydtb/fresh" }));
+    const schema = (table: string) =>
+      `import { pgTable, text, varchar } from "drizzle-orm/pg-core";\nexport const t = pgTable("${table}", { workspaceId: varchar("workspace_id", { length: 20 }).notNull(), id: text("id") });\n`;
+    write(`${dir}/src/schema.ts`, schema("ydtb_fresh_one"));
+    write(
+      `${dir}/src/database.ts`,
+      `import { defineDatabase } from ${JSON.stringify(registryEntry)};\nimport * as schema from "./schema.ts";\nexport default defineDatabase({ packageName: "@ydtb/fresh", version: "1.0.0", schema, migrations: [] });\n`,
+    );
+    const tables = async (options: { fresh?: boolean }) =>
+      (await discoverDatabases(root, options)).manifests.find((m) => m.packageName === "@ydtb/fresh")?.tables.map((t) => getTableName(t));
+    expect(await tables({})).toEqual(["ydtb_fresh_one"]);
+
+    write(`${dir}/src/schema.ts`, schema("ydtb_fresh_two"));
+    expect(await tables({})).toEqual(["ydtb_fresh_one"]); // the module cache, as in production
+    expect(await tables({ fresh: true })).toEqual(["ydtb_fresh_two"]);
+
+    write(`${dir}/src/schema.ts`, "export const = broken;\n");
+    expect((await discoverDatabases(root, { fresh: true })).failures.map((f) => f.packageName)).toContain("@ydtb/fresh");
+    write(`${dir}/src/schema.ts`, schema("ydtb_fresh_three"));
+    expect(await tables({ fresh: true })).toEqual(["ydtb_fresh_three"]);
+    rmSync(join(root, dir), { recursive: true, force: true });
   });
 
   test("the real workspace discovers @ydtb/core", async () => {
