@@ -28,35 +28,4 @@ export class Mutex {
       release();
     }
   }
-
-  /**
-   * Like {@link run}, but gives up with `onTimeout()`'s error when the mutex is not free
-   * within `timeoutMs`.
-   */
-  async runWithin<T>(timeoutMs: number, onTimeout: () => Error, fn: () => Promise<T>): Promise<T> {
-    const previous = this.#tail;
-    let release!: () => void;
-    this.#tail = new Promise<void>((resolve) => (release = resolve));
-    this.#held++;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const timedOut = new Promise<"timeout">((resolve) => {
-        timer = setTimeout(() => resolve("timeout"), timeoutMs);
-      });
-      if ((await Promise.race([previous.then(() => "ok" as const), timedOut])) === "timeout") {
-        // Keep the queue intact: whoever comes after us waits for `previous`, not for us.
-        previous.then(release, release);
-        throw onTimeout();
-      }
-      clearTimeout(timer);
-      try {
-        return await fn();
-      } finally {
-        release();
-      }
-    } finally {
-      clearTimeout(timer);
-      this.#held--;
-    }
-  }
 }

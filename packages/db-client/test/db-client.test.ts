@@ -23,17 +23,6 @@ test("Mutex runs callers one at a time, in order, and releases on throw", async 
   expect(m.busy).toBe(false);
 });
 
-test("Mutex.runWithin gives up with the caller's error, and the queue keeps working", async () => {
-  const m = new Mutex();
-  let release!: () => void;
-  const holder = m.run(() => new Promise<void>((r) => (release = r)));
-  await expect(m.runWithin(20, () => new Error("timed out"), async () => "never")).rejects.toThrow("timed out");
-  const after = m.run(async () => "after");
-  release();
-  await holder;
-  expect(await after).toBe("after");
-});
-
 test("a PGlite directory opened by a live process is refused with its pid; a stale pid file is taken over", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ydtb-client-"));
   dirs.push(dir);
