@@ -1,4 +1,5 @@
-import { CORE_PACKAGE, type DatabaseManifest } from "@ydtb/db-registry";
+import type { DatabaseManifest } from "@ydtb/db-registry";
+import { impliedDependencies } from "@ydtb/db-migrate";
 
 /** One dependency: `from` depends on `to` (with the declared range). */
 export interface PackageEdge {
@@ -11,9 +12,7 @@ export interface PackageEdge {
 export function packageEdges(manifests: readonly DatabaseManifest[]): PackageEdge[] {
   const edges: PackageEdge[] = [];
   for (const m of manifests) {
-    const deps = { ...m.dependencies };
-    if (m.packageName !== CORE_PACKAGE && !(CORE_PACKAGE in deps)) deps[CORE_PACKAGE] = "*";
-    for (const [to, range] of Object.entries(deps).sort()) edges.push({ from: m.packageName, to, range });
+    for (const [to, range] of Object.entries(impliedDependencies(m)).sort()) edges.push({ from: m.packageName, to, range });
   }
   return edges;
 }

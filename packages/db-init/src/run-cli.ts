@@ -6,8 +6,10 @@ import { discoverDatabases, type DatabaseManifest } from "@ydtb/db-registry";
 import { formatValidationReport, RULES, validateManifests } from "@ydtb/db-validate";
 import {
   attributeAll,
+  buildPackageGraph,
   checkPackage,
   DEFAULT_LOCK_TIMEOUT_MS,
+  dependenciesOf,
   dropEverything,
   migrate,
   migrationStatus,
@@ -222,18 +224,8 @@ async function openTarget(command: Command, io: CliIO, root: string): Promise<Da
 
 /** A package and, transitively, what it depends on (so it can be migrated on its own). */
 export function withDependencies(all: readonly DatabaseManifest[], name: string): DatabaseManifest[] {
-  const byName = new Map(all.map((m) => [m.packageName, m]));
-  if (!byName.has(name)) throw new UsageError(`no registered package "${name}"; registered: ${[...byName.keys()].join(", ")}`);
-  const keep = new Set<string>();
-  const visit = (n: string) => {
-    if (keep.has(n)) return;
-    const m = byName.get(n);
-    if (!m) return;
-    keep.add(n);
-    for (const dep of Object.keys(m.dependencies)) visit(dep);
-    if (n !== "@ydtb/core") visit("@ydtb/core");
-  };
-  visit(name);
+  if (!all.some((m) => m.packageName === name)) throw new UsageError(`no registered package "${name}"; registered: ${all.map((m) => m.packageName).join(", ")}`);
+  const keep = new Set([name, ...dependenciesOf(buildPackageGraph(all), name)]);
   return all.filter((m) => keep.has(m.packageName));
 }
 

@@ -77,17 +77,7 @@ export function topologicalOrder(graph: Graph): string[] {
  * dependentsOf(graph, "@ydtb/core") // ["@ydtb/basic", ...]
  */
 export function dependentsOf(graph: Graph, name: string): string[] {
-  const seen = new Set<string>();
-  const visit = (n: string) => {
-    for (const s of graph.successors(n) ?? []) {
-      if (!seen.has(s)) {
-        seen.add(s);
-        visit(s);
-      }
-    }
-  };
-  visit(name);
-  return [...seen].sort(byName);
+  return reachable(name, (n) => graph.successors(n));
 }
 
 /**
@@ -97,16 +87,20 @@ export function dependentsOf(graph: Graph, name: string): string[] {
  * dependenciesOf(graph, "@ydtb/basic") // ["@ydtb/core"]
  */
 export function dependenciesOf(graph: Graph, name: string): string[] {
+  return reachable(name, (n) => graph.predecessors(n));
+}
+
+// Edges point from a dependency to its dependent: one walk serves both directions.
+function reachable(start: string, next: (n: string) => string[] | undefined | void): string[] {
   const seen = new Set<string>();
   const visit = (n: string) => {
-    for (const p of graph.predecessors(n) ?? []) {
-      if (!seen.has(p)) {
-        seen.add(p);
-        visit(p);
-      }
+    for (const m of next(n) ?? []) {
+      if (seen.has(m)) continue;
+      seen.add(m);
+      visit(m);
     }
   };
-  visit(name);
+  visit(start);
   return [...seen].sort(byName);
 }
 
