@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
 import { openDatabase } from "@ydtb/db-client";
+import { addPackage, copyWorkspace } from "../../../packages/db-init/test/helpers.ts";
 
 // The app is started as `bun run dev` starts it, on a temporary copy of the workspace and a
 // temporary PGlite directory. The copy lives inside the repository (.tmp is ignored by git) so
@@ -25,15 +26,6 @@ let root: string;
 let dataDir: string;
 let dev: App;
 let production: App | undefined;
-
-function copyWorkspace(): string {
-  mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
-  const dir = mkdtempSync(join(repoRoot, ".tmp", "dev-reload-"));
-  cpSync(join(repoRoot, "package.json"), join(dir, "package.json"));
-  const keep = (src: string) => !/(node_modules|\.turbo|\.data)(\/|$)/.test(src);
-  for (const pkg of ["db-core", "basic"]) cpSync(join(repoRoot, "packages", pkg), join(dir, "packages", pkg), { recursive: true, filter: keep });
-  return dir;
-}
 
 function freePort(): number {
   const server = Bun.serve({ port: 0, fetch: () => new Response() });
@@ -109,46 +101,10 @@ async function stop(app: App | undefined): Promise<number | null> {
   return code;
 }
 
-function writePackage(short: string): void {
-  const dir = join(root, "packages", short);
-  const table = `ydtb_${short}_items`;
-  mkdirSync(join(dir, "src"), { recursive: true });
-  mkdirSync(join(dir, "drizzle", "meta"), { recursive: true });
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `@ydtb/${short}`, version: "0.1.0", private: true, type: "module" }, null, 2));
-  writeFileSync(
-    join(dir, "drizzle", "0000_items.sql"),
-    `CREATE TABLE "${table}" ("workspace_id" varchar(20) NOT NULL, "id" text NOT NULL, CONSTRAINT "${table}_pk" PRIMARY KEY("workspace_id","id"));\n` +
-      `--> statement-breakpoint\nALTER TABLE "${table}" ADD CONSTRAINT "${table}_workspace_id_ydtb_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."ydtb_workspaces"("id") ON DELETE cascade ON UPDATE no action;\n`,
-  );
-  writeFileSync(join(dir, "drizzle", "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries: [{ idx: 0, version: "7", when: 1, tag: "0000_items", breakpoints: true }] }));
-  writeFileSync(
-    join(dir, "src", "database.ts"),
-    `import { pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { workspaceIdColumn, workspaces } from "@ydtb/db-core";
-import { defineDatabase } from "@ydtb/db-registry";
-
-export const items = pgTable(
-  "${table}",
-  { workspaceId: workspaceIdColumn().references(() => workspaces.id, { onDelete: "cascade" }), id: text("id").notNull() },
-  (t) => [primaryKey({ name: "${table}_pk", columns: [t.workspaceId, t.id] })],
-);
-
-export default defineDatabase({
-  packageName: "@ydtb/${short}",
-  version: "0.1.0",
-  schema: { items },
-  migrations: "./drizzle",
-  dependencies: { "@ydtb/core": "^1.0.0" },
-  descriptions: { ${table}: { description: "Items.", columns: { workspace_id: "Workspace.", id: "Id." } } },
-});
-`,
-  );
-}
-
 const basicFile = (path: string) => join(root, "packages", "basic", path);
 
 beforeAll(() => {
-  root = copyWorkspace();
+  root = copyWorkspace({ packages: ["db-core", "basic"] });
   dataDir = mkdtempSync(join(tmpdir(), "ydtb-dev-reload-"));
   dev = startApp(["--dev"]);
 });
@@ -195,10 +151,10 @@ describe("bun run dev reloads database packages", () => {
 
   test("a new package folder is discovered, registered and migrated", async () => {
     const mark = dev.lines.length;
-    writePackage("extra");
+    addPackage(root, "extra");
     await waitForLine(dev, mark, "ydtb-db watch: registered @ydtb/extra");
     const applied = await waitUntil("@ydtb/extra in /api/db/status", dev, () => appliedOf(dev, "@ydtb/extra"));
-    expect(applied).toEqual(["0000_items"]);
+    expect(applied).toEqual(["0000_init"]);
   });
 
   test("a broken manifest is reported and the app keeps serving the last good state", async () => {
@@ -225,7 +181,7 @@ describe("bun run dev reloads database packages", () => {
       const applied = await db.query<{ package: string; migration_id: string }>(
         `SELECT package, migration_id FROM ydtb_schema_migrations WHERE package IN ('@ydtb/basic', '@ydtb/extra') ORDER BY package, migration_id`,
       );
-      expect(applied.map((r) => `${r.package} ${r.migration_id}`)).toEqual(["@ydtb/basic 0000_notes", "@ydtb/basic 0001_pinned", "@ydtb/basic 0002_archived", "@ydtb/extra 0000_items"]);
+      expect(applied.map((r) => `${r.package} ${r.migration_id}`)).toEqual(["@ydtb/basic 0000_notes", "@ydtb/basic 0001_pinned", "@ydtb/basic 0002_archived", "@ydtb/extra 0000_init"]);
       const extra = await db.query<{ t: string | null }>(`SELECT to_regclass('public.ydtb_extra_items')::text AS t`);
       expect(extra[0]?.t).toBe("ydtb_extra_items");
     } finally {

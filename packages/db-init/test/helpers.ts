@@ -12,17 +12,21 @@ export function workspaceManifests(): Promise<readonly DatabaseManifest[]> {
   return realManifests;
 }
 
+/** The packages a workspace copy holds by default: enough for turbo and the command line. */
+export const COPIED_PACKAGES = ["db-core", "basic", "db-init", "db-registry", "db-validate", "db-migrate", "db-client"] as const;
+
 /**
- * A temporary copy of the workspace (root files, db-core and basic), inside the repository so
- * the copies' imports resolve through its node_modules. Remove it with `rmSync`.
+ * A temporary copy of the workspace (root files, the given packages, tooling), inside the
+ * repository (`.tmp/`, ignored by git) so the copies' imports of drizzle-orm and @ydtb/*
+ * resolve through its node_modules. Remove it with {@link removeWorkspace}.
  */
-export function copyWorkspace(): string {
+export function copyWorkspace(options: { readonly packages?: readonly string[] } = {}): string {
   const base = join(repoRoot, ".tmp");
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(join(base, "ws-"));
   for (const file of ["package.json", "turbo.json", "bunfig.toml", "tsconfig.base.json"]) cpSync(join(repoRoot, file), join(dir, file));
   const skip = (src: string) => !/(node_modules|\.turbo|\.data)(\/|$)/.test(src);
-  for (const pkg of ["db-core", "basic", "db-init", "db-registry", "db-validate", "db-migrate", "db-client"]) {
+  for (const pkg of options.packages ?? COPIED_PACKAGES) {
     cpSync(join(repoRoot, "packages", pkg), join(dir, "packages", pkg), { recursive: true, filter: skip });
   }
   cpSync(join(repoRoot, "tooling"), join(dir, "tooling"), { recursive: true, filter: skip });

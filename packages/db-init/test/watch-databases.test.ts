@@ -1,70 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import { createRegistry, type DatabaseManifest, type Registry } from "@ydtb/db-registry";
 import { migrationStatus } from "@ydtb/db-migrate";
 import { createTestDatabase, type TestDatabase } from "@ydtb/test-db";
 import { initDatabase, WatchModeError, watchDatabases, type DatabaseWatcher, type WatchEvent } from "../src/index.ts";
 
-const repoRoot = resolve(import.meta.dir, "../../..");
-
-// The copy lives inside the repository (.tmp is ignored by git) so that its imports of
-// drizzle-orm and @ydtb/* resolve through the repository's node_modules.
-function copyWorkspace(): string {
-  mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
-  const dir = mkdtempSync(join(repoRoot, ".tmp", "watch-"));
-  cpSync(join(repoRoot, "package.json"), join(dir, "package.json"));
-  const keep = (src: string) => !/(node_modules|\.turbo|\.data)(\/|$)/.test(src);
-  for (const pkg of ["db-core", "basic"]) cpSync(join(repoRoot, "packages", pkg), join(dir, "packages", pkg), { recursive: true, filter: keep });
-  return dir;
-}
-
-/** A small valid package with one table and one drizzle-kit style migration. */
-function writePackage(root: string, short: string): void {
-  const dir = join(root, "packages", short);
-  mkdirSync(join(dir, "src"), { recursive: true });
-  mkdirSync(join(dir, "drizzle", "meta"), { recursive: true });
-  const table = `ydtb_${short}_items`;
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `@ydtb/${short}`, version: "0.1.0", private: true, type: "module" }, null, 2));
-  writeFileSync(
-    join(dir, "drizzle", "0000_items.sql"),
-    `CREATE TABLE "${table}" ("workspace_id" varchar(20) NOT NULL, "id" text NOT NULL, "title" text NOT NULL, CONSTRAINT "${table}_pk" PRIMARY KEY("workspace_id","id"));\n` +
-      `--> statement-breakpoint\nALTER TABLE "${table}" ADD CONSTRAINT "${table}_workspace_id_ydtb_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."ydtb_workspaces"("id") ON DELETE cascade ON UPDATE no action;\n`,
-  );
-  writeFileSync(join(dir, "drizzle", "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries: [{ idx: 0, version: "7", when: 1, tag: "0000_items", breakpoints: true }] }, null, 2));
-  writeFileSync(
-    join(dir, "src", "schema.ts"),
-    `import { pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { workspaceIdColumn, workspaces } from "@ydtb/db-core";
-
-export const items = pgTable(
-  "${table}",
-  {
-    workspaceId: workspaceIdColumn().references(() => workspaces.id, { onDelete: "cascade" }),
-    id: text("id").notNull(),
-    title: text("title").notNull(),
-  },
-  (t) => [primaryKey({ name: "${table}_pk", columns: [t.workspaceId, t.id] })],
-);
-`,
-  );
-  writeFileSync(
-    join(dir, "src", "database.ts"),
-    `import { defineDatabase } from "@ydtb/db-registry";
-import * as schema from "./schema.ts";
-
-export default defineDatabase({
-  packageName: "@ydtb/${short}",
-  version: "0.1.0",
-  schema,
-  migrations: "./drizzle",
-  dependencies: { "@ydtb/core": "^1.0.0" },
-  descriptions: { ${table}: { description: "Items.", columns: { workspace_id: "Workspace.", id: "Id.", title: "Title." } } },
-});
-`,
-  );
-}
+import { addPackage, copyWorkspace } from "./helpers.ts";
 
 let root: string;
 let db: TestDatabase;
@@ -102,7 +45,7 @@ const columnsOf = (manifest: DatabaseManifest | undefined, table: string) =>
   getTableConfig(manifest!.tables.find((t) => getTableConfig(t).name === table)!).columns.map((c) => c.name);
 
 beforeAll(async () => {
-  root = copyWorkspace();
+  root = copyWorkspace({ packages: ["db-core", "basic"] });
   db = await createTestDatabase("pglite");
   ({ registry } = await initDatabase({ db, rootDir: root, mode: "development" }));
   watcher = watchDatabases({
@@ -208,7 +151,7 @@ describe("watchDatabases", () => {
 
   test("a new package folder is discovered, registered and migrated", async () => {
     const mark = events.length;
-    writePackage(root, "extra");
+    addPackage(root, "extra");
     const registered = await waitForEvent(mark, "registered", (e) => e.package === "@ydtb/extra");
     expect(registered.warnings.filter((d) => d.severity === "error")).toEqual([]);
     await reloadAfter(mark);
@@ -216,7 +159,7 @@ describe("watchDatabases", () => {
     const rows = await db.query<{ t: string | null }>(`SELECT to_regclass('public.ydtb_extra_items')::text AS t`);
     expect(rows[0]?.t).toBe("ydtb_extra_items");
     const status = await migrationStatus(db, registry.list());
-    expect(status.find((p) => p.package === "@ydtb/extra")?.applied).toEqual(["0000_items"]);
+    expect(status.find((p) => p.package === "@ydtb/extra")?.applied).toEqual(["0000_init"]);
   });
 
   test("a syntax error is reported and the last good manifest kept; fixing it is seen", async () => {

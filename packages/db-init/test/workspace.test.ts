@@ -26,8 +26,10 @@ describeDatabases("a temporary copy of the workspace", (target) => {
     const run = Bun.spawnSync(["bun", "run", "db:migrate"], { cwd: root, env, stdout: "pipe", stderr: "pipe" });
     const output = `${run.stdout.toString()}\n${run.stderr.toString()}`;
     expect({ code: run.exitCode, output: run.exitCode === 0 ? "" : output }).toEqual({ code: 0, output: "" });
-    // turbo ran core before the packages that depend on it.
-    expect(output.indexOf("@ydtb/db-core:db:migrate")).toBeGreaterThanOrEqual(0);
+    // turbo ran core's db:migrate to the end before starting those of the packages that depend on it.
+    const coreEnds = output.lastIndexOf("@ydtb/db-core:db:migrate:");
+    expect(coreEnds).toBeGreaterThanOrEqual(0);
+    for (const dependent of ["@ydtb/basic:db:migrate:", "@ydtb/extra:db:migrate:"]) expect(output.indexOf(dependent)).toBeGreaterThan(coreEnds);
 
     const db = url ? await openDatabase({ url }) : await openDatabase({ dataDir: join(root, "apps/core/.data") });
     try {
