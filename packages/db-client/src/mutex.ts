@@ -7,24 +7,16 @@
  */
 export class Mutex {
   #tail: Promise<void> = Promise.resolve();
-  #held = 0;
-
-  /** True while some caller holds or waits for the mutex. */
-  get busy(): boolean {
-    return this.#held > 0;
-  }
 
   /** Runs `fn` once every earlier caller has finished; releases on every path. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
     const previous = this.#tail;
     let release!: () => void;
     this.#tail = new Promise<void>((resolve) => (release = resolve));
-    this.#held++;
     try {
       await previous;
       return await fn();
     } finally {
-      this.#held--;
       release();
     }
   }

@@ -82,10 +82,11 @@ export function formatInitReport(report: InitReport): string {
     out.push("\nExempted:");
     for (const e of report.exempted) out.push(`  [${e.diagnostic.rule}] ${e.diagnostic.package} ${e.diagnostic.table ?? ""}${e.diagnostic.column ? `.${e.diagnostic.column}` : ""} — ${e.reason}`);
   }
-  const moved = report.steps.filter((s) => s.status !== "skipped" || report.steps.length <= 50);
-  if (moved.length) {
+  const ran = report.steps.filter((s) => s.status !== "skipped");
+  if (ran.length) {
     out.push("\nMigrations:");
-    for (const s of moved) out.push(`  ${s.status.padEnd(7)} ${s.direction.padEnd(4)} ${s.package} ${s.id} (${s.ms.toFixed(1)} ms)${s.error ? `\n          ${s.error}` : ""}`);
+    for (const s of ran) out.push(`  ${s.status.padEnd(7)} ${s.direction.padEnd(4)} ${s.package} ${s.id} (${s.ms.toFixed(1)} ms)${s.error ? `\n          ${s.error}` : ""}`);
   }
+  if (report.skipped > 0) out.push(`  ${report.skipped} step${report.skipped === 1 ? "" : "s"} skipped (not run, or rolled back with the whole plan in "all" mode)`);
   return out.join("\n");
 }
