@@ -79,13 +79,16 @@ describe("defineDatabase", () => {
     expect(result.paths.sort()).toEqual(['dependencies["@ydtb/x"]', 'dependencies["@ydtb/y"]', "exemptions[0].reason", "packageName", "version"].sort());
   });
 
-  test("the message names the package and quotes the bad value", () => {
+  test("the error names the package and quotes the bad value", () => {
+    let error: unknown;
     try {
       defineDatabase(input({ dependencies: { "@ydtb/x": "^1.x.y" } }));
-    } catch (error) {
-      expect((error as ManifestError).packageName).toBe("@ydtb/demo");
-      expect((error as ManifestError).issues[0]?.message).toContain('"^1.x.y"');
+    } catch (e) {
+      error = e;
     }
+    expect(error).toBeInstanceOf(ManifestError);
+    expect((error as ManifestError).packageName).toBe("@ydtb/demo");
+    expect((error as ManifestError).issues[0]?.message).toContain('"^1.x.y"');
   });
 
   test("a relative migrations folder resolves from the package folder, and needs one", () => {
