@@ -7,7 +7,9 @@ import { isNoTransaction, withoutBom } from "../sql/no-transaction-marker.ts";
 import { checksumSql } from "./checksum.ts";
 import { JOURNAL_FILE, readJournal } from "./read-journal.ts";
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// fatal: refuse invalid UTF-8. ignoreBOM: keep a leading BOM in the text, as the checksum
+// has always seen it (what runs drops it: see sqlBody).
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * The folder a manifest's `migrations` names, resolved. Throws `MigrationLoadError`.
