@@ -152,4 +152,19 @@ describeDatabases("failure paths", (target) => {
     expect(cascade.steps.map((s) => `${s.package} ${s.id}`)).toEqual(["@ydtb/fx-dep 0000_x", "@ydtb/fx-base 0000_a"]);
     expect([await appliedIds(db, "@ydtb/fx-base"), await appliedIds(db, "@ydtb/fx-dep"), await appliedIds(db, "@ydtb/fx-other")]).toEqual([[], [], ["0000_o"]]);
   });
+
+  test("a failing no-transaction migration is recorded as failed only: its statements before the failure stay, it is not applied", async () => {
+    const db = await target.fresh();
+    const dir = tempDir();
+    writeFolder(dir, [
+      { tag: "0000_t", up: "CREATE TABLE fx_nt2 (x int);" },
+      { tag: "0001_idx", up: '-- ydtb:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "fx_nt2_x" ON fx_nt2 (x);\n--> statement-breakpoint\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "fx_nt2_y" ON fx_nt2 (y);' },
+    ]);
+    const e = (await rejection(migrate(db, [coreManifest, folderManifest("@ydtb/fx-nt2", dir)]))) as MigrationFailedError;
+    expect([e.failure.id, e.failure.statement, e.failure.pgCode]).toEqual(["0001_idx", 2, "42703"]);
+    expect(await appliedIds(db, "@ydtb/fx-nt2")).toEqual(["0000_t"]);
+    expect(await historyLines(db, "@ydtb/fx-nt2")).toEqual(["0000_t up true", "0001_idx up false"]);
+    expect(await db.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'fx_nt2' ORDER BY 1`)).toEqual([{ indexname: "fx_nt2_x" }]);
+  });
 });
+

@@ -152,6 +152,8 @@ describeDatabases("migrate", (target) => {
     expect(await history(db)).toEqual(["@ydtb/fx-fail 0001_two up false"]);
     const ok = await migrate(db, [coreManifest, failing(true)], { mode: "all" });
     expect(ok.applied).toBe(5);
+    expect(ok.versions.map((v) => [v.package, v.appliedCount])).toEqual([["@ydtb/core", 2], ["@ydtb/fx-fail", 3]]);
+    expect((await migrate(db, [coreManifest, failing(true)])).fastPath).toBe(true);
   });
 
   test("upgrade and downgrade of a package with rows keep the data of untouched columns", async () => {
@@ -204,8 +206,9 @@ describeDatabases("migrate", (target) => {
 
   test("an edited applied migration is refused until repaired, and the repair is recorded", async () => {
     const db = await target.fresh();
-    const v1 = tsManifest("@ydtb/fx-edit", [{ id: "0000_a", up: (d) => d.execute(sql`CREATE TABLE fx_a (id int)`), checksumSource: "v1" }]);
-    const v2 = tsManifest("@ydtb/fx-edit", [{ id: "0000_a", up: (d) => d.execute(sql`CREATE TABLE fx_a (id bigint)`), checksumSource: "v2" }]);
+    const untouched = { id: "0001_b", up: (d: { execute: (q: ReturnType<typeof sql>) => unknown }) => d.execute(sql`SELECT 1`), checksumSource: "b" };
+    const v1 = tsManifest("@ydtb/fx-edit", [{ id: "0000_a", up: (d) => d.execute(sql`CREATE TABLE fx_a (id int)`), checksumSource: "v1" }, untouched]);
+    const v2 = tsManifest("@ydtb/fx-edit", [{ id: "0000_a", up: (d) => d.execute(sql`CREATE TABLE fx_a (id bigint)`), checksumSource: "v2" }, untouched]);
     await migrate(db, [coreManifest, v1]);
     const error = (await migrate(db, [coreManifest, v2]).catch((e) => e)) as PlanConflictError;
     expect(error).toBeInstanceOf(PlanConflictError);
@@ -224,6 +227,8 @@ describeDatabases("migrate", (target) => {
     expect(still.conflicts.map((c) => [c.kind, c.package])).toEqual([["checksum-mismatch", "@ydtb/fx-other"]]);
     const after = await migrate(db, [coreManifest, v2, o1]);
     expect([after.applied, after.fastPath]).toEqual([0, true]);
+    const sums = await db.query<{ id: string; checksum: string }>(`SELECT migration_id AS id, checksum FROM ${APPLIED_TABLE} WHERE package = '@ydtb/fx-edit' ORDER BY 1`);
+    expect(sums[0]!.checksum === sums[1]!.checksum).toBe(false);
   });
 
   test("a -- ydtb:no-transaction migration runs outside a transaction; mode all refuses it up front", async () => {
