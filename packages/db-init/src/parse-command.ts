@@ -3,7 +3,7 @@ import semver from "semver";
 import { UsageError } from "./errors.ts";
 
 /** Every command of `ydtb-db`. */
-export const COMMANDS = ["validate", "plan", "migrate", "rollback", "status", "graph", "check", "repair", "reset", "attribute", "rules"] as const;
+export const COMMANDS = ["validate", "plan", "migrate", "rollback", "status", "graph", "check", "repair", "reset", "attribute", "rules", "lint"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** A `pkg@version` target. */
@@ -31,6 +31,10 @@ export interface Command {
   readonly dataDir?: string;
   readonly lockTimeoutMs?: number;
   readonly help: boolean;
+  /** lint / validate: risky migrations are errors (exit 1), not warnings. */
+  readonly strict: boolean;
+  /** lint: every release's migrations, not only the unreleased ones. */
+  readonly all: boolean;
 }
 
 /** The command-line help text. */
@@ -51,7 +55,10 @@ Commands:
   repair [--package name]       accept changed checksums of applied migrations (recorded)
   reset --force                 drop every registered table and the history (not in production)
   attribute                     assign unattributed migrations to the packages' current versions
-  rules                         list the validation rules
+  rules                         list the validation and lint rules
+  lint [--package name] [--all] [--strict]
+                                flag risky SQL in unreleased migrations (--all: every release),
+                                each finding with file, line and the safe pattern
 
 Options:
   --json                 machine-readable output (every reporting command)
@@ -60,6 +67,7 @@ Options:
   --data-dir <dir>       PGlite directory
   --lock-timeout <ms>    how long to wait for another migrator (default 60000)
   --allow-out-of-order   apply a new migration ordered before applied ones
+  --strict               lint/validate: risky migrations fail (exit 1) instead of warning
   -h, --help             this text
 
 Exit codes: 0 ok · 1 validation or migration failure · 2 usage error`;
@@ -93,6 +101,8 @@ export function parseCommand(argv: readonly string[]): Command {
         "data-dir": { type: "string" },
         "lock-timeout": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
+        strict: { type: "boolean", default: false },
+        all: { type: "boolean", default: false },
       },
     });
   } catch (error) {
@@ -114,6 +124,8 @@ export function parseCommand(argv: readonly string[]): Command {
   if (to && !["migrate", "rollback", "plan"].includes(command)) throw new UsageError(`--to is for migrate, rollback and plan, not ${command}`);
   if (values.mode !== undefined && values.mode !== "per-migration" && values.mode !== "all") throw new UsageError(`--mode must be "per-migration" or "all", not "${values.mode}"`);
   if (values.format !== undefined && !["text", "mermaid", "dot"].includes(values.format)) throw new UsageError(`--format must be text, mermaid or dot, not "${values.format}"`);
+  if (values.all && command !== "lint") throw new UsageError("--all is for lint");
+  if (values.strict && command !== "lint" && command !== "validate") throw new UsageError("--strict is for lint and validate");
   if (command === "reset" && !values.force) throw new UsageError("reset drops every registered table and the history: confirm with --force");
   let lockTimeoutMs: number | undefined;
   if (values["lock-timeout"] !== undefined) {
@@ -137,11 +149,13 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
     ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
     help: values.help ?? false,
+    strict: values.strict ?? false,
+    all: values.all ?? false,
   };
 }
 
 function defaults(name: CommandName): Command {
-  return { name, json: false, cascade: false, dryRun: false, force: false, allowOutOfOrder: false, mode: "per-migration", format: "text", help: false };
+  return { name, json: false, cascade: false, dryRun: false, force: false, allowOutOfOrder: false, mode: "per-migration", format: "text", help: false, strict: false, all: false };
 }
 
 /** Parses `@scope/name@1.2.3`. */

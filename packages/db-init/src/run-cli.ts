@@ -23,6 +23,8 @@ import { formatInitReport } from "./init-report.ts";
 import { initDatabase } from "./init-database.ts";
 import { parseCommand, USAGE, type Command } from "./parse-command.ts";
 import { formatGraph, packageEdges } from "./format-graph.ts";
+import { formatLintReport, LINT_RULES } from "@ydtb/db-lint";
+import { lintDatabases } from "./lint-databases.ts";
 
 /** Where the command line writes, and what it reads: injectable for tests. */
 export interface CliIO {
@@ -104,7 +106,10 @@ type Print = (value: unknown, text: () => string) => void;
 
 async function execute(command: Command, io: CliIO, print: Print): Promise<number> {
   if (command.name === "rules") {
-    print(RULES, () => RULES.map((r) => `${r.name.padEnd(28)} ${r.severity.padEnd(8)} ${r.description}`).join("\n"));
+    const lintRules = LINT_RULES.map((r) => ({ name: r.name, severity: "warning", description: r.description, safe: r.safe, kind: "lint" }));
+    print([...RULES, ...lintRules], () =>
+      [...RULES.map((r) => `${r.name.padEnd(28)} ${r.severity.padEnd(8)} ${r.description}`), "", "Migration lint (warnings; errors with --strict):", ...lintRules.map((r) => `${r.name.padEnd(32)} ${r.description}`)].join("\n"),
+    );
     return EXIT.ok;
   }
   const root = command.root ? resolve(io.cwd, command.root) : findWorkspaceRoot(io.cwd);
@@ -122,10 +127,20 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
       const report = validateManifests(all);
       const shown = command.package ? { ...report, packages: report.packages.filter((p) => p.package === command.package) } : report;
       const errors = shown.packages.reduce((n, p) => n + p.diagnostics.filter((d) => d.severity === "error").length, 0);
-      print({ ok: errors === 0 && failures.length === 0, ...shown, discoveryFailures: failures }, () =>
-        [formatValidationReport(shown), ...failures.map((f) => `${f.package} (${f.file}): ${f.message}`)].join("\n"),
+      // The migrations not released yet are what ships next: lint them too.
+      const lint = await lintDatabases(command.package ? all.filter((m) => m.packageName === command.package) : all, { strict: command.strict, rootDir: root });
+      const ok = errors === 0 && failures.length === 0 && lint.ok;
+      print({ ok, ...shown, lint, discoveryFailures: failures }, () =>
+        [formatValidationReport(shown), formatLintReport(lint), ...failures.map((f) => `${f.package} (${f.file}): ${f.message}`)].join("\n"),
       );
-      return errors > 0 || failures.length > 0 ? EXIT.failure : EXIT.ok;
+      return ok ? EXIT.ok : EXIT.failure;
+    }
+    case "lint": {
+      const targets = command.package ? all.filter((m) => m.packageName === command.package) : all;
+      if (targets.length === 0) throw new UsageError(`no registered package "${command.package}"`);
+      const report = await lintDatabases(targets, { strict: command.strict, scope: command.all ? "all" : "unreleased", rootDir: root });
+      print(report, () => formatLintReport(report));
+      return report.ok ? EXIT.ok : EXIT.failure;
     }
     case "graph": {
       const order = orderPackages(all);

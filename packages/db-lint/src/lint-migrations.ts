@@ -58,7 +58,7 @@ export async function lintMigrations(plan: readonly LintMigration[], options: Li
       state.apply(statement.node, true, migration.transaction);
     }
   }
-  return { ok: !strict || findings.length === 0, strict, findings, exempted, linted: plan.length };
+  return { ok: findings.every((f) => f.severity !== "error"), strict, findings, exempted, linted: plan.length };
 }
 
 function runRules(rules: readonly LintRule[], statement: ParsedStatement, state: PlanState, migration: LintMigration): { rule: LintRule; hit: RuleHit }[] {

@@ -1,5 +1,5 @@
 import { lintMigrations } from "./lint-migrations.ts";
-import type { LintMigration, LintOptions, LintReport } from "./lint-types.ts";
+import { DEFAULT_STRICT, type LintMigration, type LintOptions, type LintReport } from "./lint-types.ts";
 
 /** A migration with the release it shipped in (`null`: not released yet). */
 export interface ReleasedMigration extends LintMigration {
@@ -41,7 +41,7 @@ export async function lintReleases(packages: readonly { readonly package: string
       start = end;
     }
   }
-  const strict = options.strict ?? false;
+  const strict = options.strict ?? DEFAULT_STRICT;
   return {
     ok: reports.every((r) => r.ok),
     strict,

@@ -45,6 +45,7 @@ export interface LintExemption {
 
 /** What `lintMigrations` returns. */
 export interface LintReport {
+  /** False when any finding is an error (all of them under `strict`; a file that does not parse always). */
   readonly ok: boolean;
   readonly strict: boolean;
   readonly findings: readonly LintFinding[];

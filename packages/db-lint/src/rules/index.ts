@@ -27,7 +27,7 @@ export const META_RULES = {
   invalidExemption: {
     name: "invalid-exemption",
     description: "a ydtb-lint-ignore comment without a reason, or naming no known rule",
-    safe: "Write `-- ydtb-lint-ignore <rule>: <why this is safe here>` on the line(s) just above the statement, with a rule from `ydtb-db lint --rules`.",
+    safe: "Write `-- ydtb-lint-ignore <rule>: <why this is safe here>` on the line(s) just above the statement, with a rule from `ydtb-db rules`.",
   },
   unusedExemption: {
     name: "unused-exemption",
