@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import type { DatabaseManifest } from "@ydtb/db-registry";
 import { loadPackageMigrations, type LoadedMigration } from "@ydtb/db-migrate";
@@ -15,7 +14,7 @@ export interface LintDatabasesOptions {
 
 /**
  * Lints the SQL migrations of the given packages release by release (`ydtb-db lint`,
- * `ydtb-db validate`). Reads the files; throws the engine's load errors as they are.
+ * `ydtb-db validate`). Throws the engine's load errors as they are.
  *
  * @example
  * const report = await lintDatabases(manifests, { scope: "all", strict: true });
@@ -49,5 +48,5 @@ export async function lintNewMigrations(manifest: DatabaseManifest, ids: readonl
 // TypeScript migrations have no SQL to read: they are not linted.
 function asLintMigration(m: LoadedMigration, rootDir: string | undefined): LintMigration | undefined {
   if (m.up.kind !== "sql") return undefined;
-  return { package: m.package, id: m.id, file: rootDir ? relative(rootDir, m.up.file) : m.up.file, sql: readFileSync(m.up.file, "utf8"), transaction: m.up.transaction };
+  return { package: m.package, id: m.id, file: rootDir ? relative(rootDir, m.up.file) : m.up.file, sql: m.up.text, transaction: m.up.transaction };
 }
