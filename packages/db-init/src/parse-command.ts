@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import semver from "semver";
+import { parseDuration } from "@ydtb/db-registry";
 import { UsageError } from "./errors.ts";
 
 /** Every command of `ydtb-db`. */
@@ -35,6 +36,14 @@ export interface Command {
   readonly strict: boolean;
   /** lint: every release's migrations, not only the unreleased ones. */
   readonly all: boolean;
+  /** Refuse to start when the database is ahead of this code (else: warn and run behind). Also `YDTB_DB_STRICT_VERSIONS=1`. */
+  readonly strictVersions: boolean;
+  /** `lock_timeout` of each migration statement, ms. */
+  readonly migrationLockTimeoutMs?: number;
+  /** Retries of a migration that timed out waiting for a table lock. */
+  readonly lockRetries?: number;
+  /** `statement_timeout` of each migration statement, ms (0: none). */
+  readonly statementTimeoutMs?: number;
 }
 
 /** The command-line help text. */
@@ -66,6 +75,15 @@ Options:
   --database-url <url>   PostgreSQL URL (default: DATABASE_URL, else PGlite in apps/core/.data)
   --data-dir <dir>       PGlite directory
   --lock-timeout <ms>    how long to wait for another migrator (default 60000)
+  --migration-lock-timeout <duration>
+                         how long a migration statement waits for a table lock before the
+                         migration is retried (e.g. 10s; default 5s; a migration's
+                         "-- ydtb:lock-timeout" header and the manifest's lockTimeout win)
+  --lock-retries <n>     retries after a table-lock timeout before failing (default 3)
+  --statement-timeout <duration>
+                         statement_timeout of migration statements (default none)
+  --strict-versions      refuse to start when the database is ahead of this code
+                         (also YDTB_DB_STRICT_VERSIONS=1); default: warn and run behind
   --allow-out-of-order   apply a new migration ordered before applied ones
   --strict               lint/validate: risky migrations fail (exit 1) instead of warning
   -h, --help             this text
@@ -103,6 +121,10 @@ export function parseCommand(argv: readonly string[]): Command {
         help: { type: "boolean", short: "h", default: false },
         strict: { type: "boolean", default: false },
         all: { type: "boolean", default: false },
+        "strict-versions": { type: "boolean", default: false },
+        "migration-lock-timeout": { type: "string" },
+        "lock-retries": { type: "string" },
+        "statement-timeout": { type: "string" },
       },
     });
   } catch (error) {
@@ -124,6 +146,13 @@ export function parseCommand(argv: readonly string[]): Command {
   if (to && !["migrate", "rollback", "plan"].includes(command)) throw new UsageError(`--to is for migrate, rollback and plan, not ${command}`);
   if (values.mode !== undefined && values.mode !== "per-migration" && values.mode !== "all") throw new UsageError(`--mode must be "per-migration" or "all", not "${values.mode}"`);
   if (values.format !== undefined && !["text", "mermaid", "dot"].includes(values.format)) throw new UsageError(`--format must be text, mermaid or dot, not "${values.format}"`);
+  const migrationLockTimeoutMs = optionalDuration("--migration-lock-timeout", values["migration-lock-timeout"]);
+  const statementTimeoutMs = optionalDuration("--statement-timeout", values["statement-timeout"]);
+  let lockRetries: number | undefined;
+  if (values["lock-retries"] !== undefined) {
+    lockRetries = Number(values["lock-retries"]);
+    if (!Number.isInteger(lockRetries) || lockRetries < 0) throw new UsageError(`--lock-retries must be a whole number ≥ 0, not "${values["lock-retries"]}"`);
+  }
   if (values.all && command !== "lint") throw new UsageError("--all is for lint");
   if (values.strict && command !== "lint" && command !== "validate") throw new UsageError("--strict is for lint and validate");
   if (command === "reset" && !values.force) throw new UsageError("reset drops every registered table and the history: confirm with --force");
@@ -151,11 +180,22 @@ export function parseCommand(argv: readonly string[]): Command {
     help: values.help ?? false,
     strict: values.strict ?? false,
     all: values.all ?? false,
+    strictVersions: values["strict-versions"] ?? false,
+    ...(migrationLockTimeoutMs !== undefined ? { migrationLockTimeoutMs } : {}),
+    ...(lockRetries !== undefined ? { lockRetries } : {}),
+    ...(statementTimeoutMs !== undefined ? { statementTimeoutMs } : {}),
   };
 }
 
+function optionalDuration(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`${flag} must be a duration such as 10s, 500ms or 2min, not "${text}"`);
+  return ms;
+}
+
 function defaults(name: CommandName): Command {
-  return { name, json: false, cascade: false, dryRun: false, force: false, allowOutOfOrder: false, mode: "per-migration", format: "text", help: false, strict: false, all: false };
+  return { name, json: false, cascade: false, dryRun: false, force: false, allowOutOfOrder: false, mode: "per-migration", format: "text", help: false, strict: false, all: false, strictVersions: false };
 }
 
 /** Parses `@scope/name@1.2.3`. */

@@ -10,6 +10,7 @@ import {
   checkPackage,
   DEFAULT_LOCK_TIMEOUT_MS,
   dependenciesOf,
+  describeBlocker,
   dropEverything,
   migrate,
   migrationStatus,
@@ -25,6 +26,7 @@ import { parseCommand, USAGE, type Command } from "./parse-command.ts";
 import { formatGraph, packageEdges } from "./format-graph.ts";
 import { formatLintReport, LINT_RULES } from "@ydtb/db-lint";
 import { lintDatabases } from "./lint-databases.ts";
+import { readStrictVersions } from "./strict-versions.ts";
 
 /** Where the command line writes, and what it reads: injectable for tests. */
 export interface CliIO {
@@ -190,6 +192,10 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
           allowOutOfOrder: command.allowOutOfOrder,
           dryRun: command.dryRun || command.name === "plan",
           ...(command.lockTimeoutMs !== undefined ? { lockTimeoutMs: command.lockTimeoutMs } : {}),
+          strictVersions: command.strictVersions || strictVersionsOf(io),
+          ...(command.migrationLockTimeoutMs !== undefined ? { migrationLockTimeoutMs: command.migrationLockTimeoutMs } : {}),
+          ...(command.lockRetries !== undefined ? { lockRetries: command.lockRetries } : {}),
+          ...(command.statementTimeoutMs !== undefined ? { statementTimeoutMs: command.statementTimeoutMs } : {}),
         };
         const { report, migration } = await initDatabase({
           db,
@@ -266,7 +272,10 @@ function formatStatus(status: Awaited<ReturnType<typeof databaseStatus>>): strin
   const rows = status.packages.map((p) => {
     const last = p.lastAppliedAt ? new Date(p.lastAppliedAt).toISOString() : "never";
     const tools = p.tools.length ? `  tools: ${p.tools.map((t) => `${t.id}${t.active ? "" : " (inactive)"}`).join(", ")}` : "";
-    return `${p.package}\n  code ${p.codeVersion} · database ${p.databaseVersion ?? "none"} · ${p.applied.length} applied · ${p.pending.length} pending${p.pending.length ? ` (${p.pending.join(", ")})` : ""} · last applied ${last}${tools ? `\n${tools}` : ""}`;
+    const notInCode = p.notInCode.length
+      ? `\n  applied, not in this code: ${p.notInCode.map((m) => `${m.id} (${m.version ?? "unreleased"})`).join(", ")}${p.ahead ? ` — the database is ahead of this code (${p.databaseVersion} > ${p.codeVersion})` : " — restore the files (applied migrations are never deleted)"}`
+      : "";
+    return `${p.package}\n  code ${p.codeVersion} · database ${p.databaseVersion ?? "none"} · ${p.applied.length} applied · ${p.pending.length} pending${p.pending.length ? ` (${p.pending.join(", ")})` : ""} · last applied ${last}${notInCode}${tools ? `\n${tools}` : ""}`;
   });
   return [`Database: ${status.database}`, ...rows].join("\n");
 }
@@ -277,6 +286,10 @@ function formatPlan(plan: { readonly steps: readonly { package: string; id: stri
 }
 
 function formatProgress(event: Parameters<NonNullable<MigrateOptions["onProgress"]>>[0]): string {
+  if (event.status === "retrying") {
+    const who = event.blockers?.length ? `blocked by ${event.blockers.map(describeBlocker).join("; ")}` : "blocked by another session";
+    return `[${event.index + 1}/${event.total}] lock wait of ${event.lockTimeoutMs} ms timed out (attempt ${event.attempt}/${event.attempts}) for ${event.package} ${event.id}, ${who}; rolled back, retrying in ${event.retryInMs} ms`;
+  }
   return `[${event.index + 1}/${event.total}] ${event.status} ${event.direction} ${event.package} ${event.id}${event.ms !== undefined ? ` (${event.ms.toFixed(1)} ms)` : ""}`;
 }
 
@@ -286,4 +299,13 @@ function formatCheck(result: Awaited<ReturnType<typeof checkPackage>>): string {
   if ("skipped" in result.drift) lines.push(`  schema drift: skipped (${result.drift.skipped})`);
   else lines.push(result.drift.ok ? "  schema drift: none" : `  schema drift: the Drizzle schema differs from the migrations; \`bun run db:generate\` would write:\n${result.drift.sql.map((s) => `      ${s}`).join("\n")}`);
   return lines.join("\n");
+}
+
+function strictVersionsOf(io: CliIO): boolean {
+  try {
+    return readStrictVersions(io.env);
+  } catch (error) {
+    // A bad value in the environment is a usage error (exit 2); the message names the variable and the values.
+    throw new UsageError((error as Error).message);
+  }
 }
