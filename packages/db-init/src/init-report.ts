@@ -70,6 +70,7 @@ const line = (d: Diagnostic) =>
 export function formatInitReport(report: InitReport): string {
   const out: string[] = [];
   const ms = report.ms;
+  const warnings = report.warnings.length + report.ahead.length + report.heldBack.length;
   const phases = (Object.keys(ms) as (keyof typeof ms)[])
     .filter((k) => k !== "total")
     .map((k) => `${k} ${ms[k]?.toFixed(1)}`)
@@ -77,7 +78,7 @@ export function formatInitReport(report: InitReport): string {
   out.push(
     `${report.ok ? "ydtb-db: database ready" : "ydtb-db: database NOT ready"} (${report.database}) — ` +
       `${report.packages.length} package${report.packages.length === 1 ? "" : "s"}, ${applied(report)}, ` +
-      `${report.warnings.length} warning${report.warnings.length === 1 ? "" : "s"}; ${ms.total?.toFixed(0) ?? "?"} ms (${phases})`,
+      `${warnings} warning${warnings === 1 ? "" : "s"}; ${ms.total?.toFixed(0) ?? "?"} ms (${phases})`,
   );
   for (const a of report.ahead) {
     out.push(
