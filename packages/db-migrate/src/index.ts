@@ -66,5 +66,5 @@ export { runMigration } from "./run/run-migration.ts";
 export { isNoTransaction, NO_TRANSACTION_MARKER, STATEMENT_BREAKPOINT, withoutBom } from "./sql/no-transaction-marker.ts";
 export { LOCK_TIMEOUT_HEADER, readLockTimeoutHeader } from "./sql/lock-timeout-header.ts";
 export { prepareSql, type PreparedStatement, type SqlSource } from "./sql/prepare-sql.ts";
-export { loadSqlParser, type SqlParser } from "./sql/sql-parser.ts";
+export { loadSqlParser, sqlParserRequested, type SqlParser } from "./sql/sql-parser.ts";
 export { isIdempotent, outsideTransactionOnly, statementKind, transactionControl, type StatementNode } from "./sql/statement-rules.ts";
