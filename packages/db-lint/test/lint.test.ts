@@ -150,3 +150,18 @@ describe("lintReleases", () => {
     expect(next.linted).toBe(1);
   });
 });
+
+describe("the parser is loaded on demand", () => {
+  // The app imports this package on every boot (command line, watcher): importing it must not
+  // load the WebAssembly parser (~200 ms, ~30 MB). A fresh process, so no other test loaded it.
+  test("importing the package does not load it; parseStatements asks for loadParser first", async () => {
+    const script = `const lint = await import(${JSON.stringify(join(import.meta.dir, "../src/index.ts"))});
+      let before; try { lint.parseStatements("SELECT 1"); before = "parsed"; } catch (e) { before = e.constructor.name; }
+      await lint.loadParser();
+      console.log(JSON.stringify({ before, after: lint.parseStatements("SELECT 1").statements.length }));`;
+    const proc = Bun.spawn(["bun", "-e", script], { stdout: "pipe", stderr: "pipe" });
+    const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toEqual({ before: "TypeError", after: 1 });
+  });
+});
