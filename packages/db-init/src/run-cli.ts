@@ -17,6 +17,7 @@ import {
   orderPackages,
   repairChecksums,
   type MigrateOptions,
+  type MigrationPlan,
   type MigrationTarget,
 } from "@ydtb/db-migrate";
 import { InitFailedError, ResetRefusedError, UsageError } from "./errors.ts";
@@ -280,9 +281,13 @@ function formatStatus(status: Awaited<ReturnType<typeof databaseStatus>>): strin
   return [`Database: ${status.database}`, ...rows].join("\n");
 }
 
-function formatPlan(plan: { readonly steps: readonly { package: string; id: string; direction: string; reason: string }[] }): string {
-  if (plan.steps.length === 0) return "Nothing to do: the database is up to date.";
-  return [`${plan.steps.length} step${plan.steps.length === 1 ? "" : "s"}:`, ...plan.steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${s.direction.padEnd(4)} ${s.package} ${s.id} — ${s.reason}`)].join("\n");
+function formatPlan(plan: MigrationPlan): string {
+  const behind = [
+    ...plan.ahead.map((a) => `  ${a.package}: the database is at ${a.databaseVersion}, ahead of this code (${a.codeVersion}); not migrated`),
+    ...plan.heldBack.map((h) => `  ${h.package}: held back, it needs ${h.dependency} ${h.range} (${h.databaseVersion} in the database); pending ${h.pending.join(", ")}`),
+  ];
+  const steps = plan.steps.length === 0 ? ["Nothing to do: the database is up to date."] : [`${plan.steps.length} step${plan.steps.length === 1 ? "" : "s"}:`, ...plan.steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${s.direction.padEnd(4)} ${s.package} ${s.id} — ${s.reason}`)];
+  return [...steps, ...(behind.length ? ["Running behind a newer database:", ...behind] : [])].join("\n");
 }
 
 function formatProgress(event: Parameters<NonNullable<MigrateOptions["onProgress"]>>[0]): string {

@@ -97,6 +97,8 @@ describeDatabases("ydtb-db status and migrate from the previous release's code",
     const status = await run(previous, ["status", "--json"]);
     const basic = status.json().packages.find((p: { package: string }) => p.package === "@ydtb/basic");
     expect(basic).toMatchObject({ codeVersion: "1.0.0", databaseVersion: "1.1.0", ahead: true, pending: [], notInCode: [{ id: "0001_pinned", version: "1.1.0" }] });
+    const plan = await run(previous, ["plan", "--json"]);
+    expect(plan.json().plan.ahead.map((a: { package: string; databaseVersion: string }) => [a.package, a.databaseVersion])).toEqual([["@ydtb/basic", "1.1.0"]]);
     const text = await run(previous, ["status"]);
     expect(text.out).toContain("code 1.0.0 · database 1.1.0");
     expect(text.out).toContain("applied, not in this code: 0001_pinned (1.1.0)");
