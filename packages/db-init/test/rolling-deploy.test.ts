@@ -1,11 +1,12 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DatabaseAheadError } from "@ydtb/db-migrate";
 import { describeDatabases } from "@ydtb/test-db";
 import { initDatabase, InitFailedError, runCli } from "../src/index.ts";
-import { captureIO, removeWorkspace, repoRoot } from "./helpers.ts";
+import { openDatabase } from "@ydtb/db-client";
+import { captureIO, copyWorkspace, removeWorkspace, repoRoot } from "./helpers.ts";
 import { previousReleaseWorkspace } from "./previous-release.ts";
 
 // The repository holds release 1.1.0 of @ydtb/basic; `previous` is a copy holding 1.0.0 (without
@@ -109,5 +110,31 @@ describeDatabases("ydtb-db status and migrate from the previous release's code",
     const strictEnv = await run(previous, ["migrate", "--json"], { YDTB_DB_STRICT_VERSIONS: "1" });
     expect(strictEnv.code).toBe(1);
     expect((await run(previous, ["migrate"], { YDTB_DB_STRICT_VERSIONS: "maybe" })).code).toBe(2);
+  });
+});
+
+describeDatabases("ydtb-db migrate bounds lock waits", (target) => {
+  test("--migration-lock-timeout and --statement-timeout reach the migration's transaction", async () => {
+    const root = copyWorkspace({ packages: ["db-core", "basic"] });
+    dirs.push(root);
+    const folder = join(root, "packages", "basic", "drizzle");
+    writeFileSync(join(folder, "0002_seen.sql"), `CREATE TABLE "ydtb_basic_seen" AS SELECT current_setting('lock_timeout') AS lock_timeout, current_setting('statement_timeout') AS statement_timeout;`);
+    const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as { entries: object[] };
+    journal.entries.push({ idx: 2, version: "7", when: Date.now(), tag: "0002_seen", breakpoints: true });
+    writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal, null, 2));
+
+    const db = await target.fresh();
+    const args = target.kind === "postgres" ? ["--database-url", (db as unknown as { url: string }).url] : ["--data-dir", mkdtempSync(join(tmpdir(), "ydtb-lockwait-"))];
+    if (target.kind === "postgres") await db.close();
+    else dirs.push(args[1]!);
+    const c = captureIO();
+    expect(await runCli(["migrate", "--json", "--migration-lock-timeout", "2s", "--statement-timeout", "90s", "--root", root, ...args], c.io)).toBe(0);
+
+    const check = await openDatabase(target.kind === "postgres" ? { url: args[1]! } : { dataDir: args[1]! });
+    try {
+      expect(await check.query(`SELECT lock_timeout, statement_timeout FROM ydtb_basic_seen`)).toEqual([{ lock_timeout: "2s", statement_timeout: "90s" }]);
+    } finally {
+      await check.close();
+    }
   });
 });
