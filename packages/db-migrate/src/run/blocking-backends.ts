@@ -23,6 +23,9 @@ export async function blockingBackends(db: Database, pid: number): Promise<Block
   }));
 }
 
+/** How long `stop()` waits for a look at the blockers that is under way, in ms. */
+export const STOP_WAIT_MS = 250;
+
 /**
  * Watches who blocks `pid` while a migration runs, every `everyMs`, keeping the last non-empty
  * answer: after a lock timeout the wait is over and `pg_blocking_pids` is empty, so the
@@ -53,7 +56,9 @@ export function watchBlockers(db: Database, pid: number, everyMs: number): { sto
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await pending;
+      // A look in flight may still answer; wait for it briefly, never for a pool connection
+      // the migration itself holds (a pool of one would wait for ever).
+      await Promise.race([pending, Bun.sleep(STOP_WAIT_MS)]);
       return last;
     },
   };
