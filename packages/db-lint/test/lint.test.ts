@@ -130,6 +130,29 @@ describe("context from the history", () => {
   });
 });
 
+describe("whole-table locks", () => {
+  test("VACUUM FULL, CLUSTER, SET TABLESPACE / LOGGED rewrite an existing table; weak LOCK TABLE modes and new tables pass", async () => {
+    const sql = [
+      `VACUUM FULL "ydtb_fx_items";`,
+      `VACUUM "ydtb_fx_items";`,
+      `CLUSTER "ydtb_fx_items" USING "ydtb_fx_items_created_idx";`,
+      `ALTER TABLE "ydtb_fx_items" SET UNLOGGED;`,
+      `LOCK TABLE "ydtb_fx_items" IN ROW EXCLUSIVE MODE;`,
+      `LOCK TABLE "ydtb_fx_items" IN SHARE MODE;`,
+      `CREATE TABLE "t" ("x" text);`,
+      `LOCK TABLE "t" IN ACCESS EXCLUSIVE MODE;`,
+      `REINDEX TABLE "t";`,
+    ].join("\n");
+    const report = await lintMigrations([migration("0001_locks", sql, false)], { history: [base()] });
+    expect(report.findings.map((f) => [f.rule, f.line])).toEqual([
+      ["rewriting-table", 1],
+      ["rewriting-table", 3],
+      ["rewriting-table", 4],
+      ["locking-table", 6],
+    ]);
+  });
+});
+
 describe("lintReleases", () => {
   const basic = join(import.meta.dir, "../../basic");
   const read = (id: string) => readFileSync(join(basic, "drizzle", `${id}.sql`), "utf8");

@@ -2,6 +2,7 @@ import type { LintRule } from "../lint-types.ts";
 import { addingNotNullColumn, addingVolatileDefault, changingColumnType, droppingColumn, renamingColumn, settingNotNull } from "./column-rules.ts";
 import { addingUniqueConstraint, constraintMissingNotValid, validatingInSameTransaction } from "./constraint-rules.ts";
 import { creatingIndexNonConcurrently, droppingIndexNonConcurrently } from "./index-rules.ts";
+import { lockingTable, rewritingTable } from "./lock-rules.ts";
 import { droppingTable, renamingTable } from "./table-rules.ts";
 
 /** Every lint rule, in the order findings are reported for one statement. */
@@ -19,6 +20,8 @@ export const LINT_RULES: readonly LintRule[] = [
   droppingIndexNonConcurrently,
   droppingTable,
   renamingTable,
+  rewritingTable,
+  lockingTable,
 ];
 
 /** Findings about the lint itself: a file that does not parse, an exemption comment that cannot apply. */
