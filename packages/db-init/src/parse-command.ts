@@ -36,6 +36,8 @@ export interface Command {
   readonly strict: boolean;
   /** lint: every release's migrations, not only the unreleased ones. */
   readonly all: boolean;
+  /** lint: the migrations the target database has not applied (what migrate would run). */
+  readonly pending: boolean;
   /** Refuse to start when the database is ahead of this code (else: warn and run behind). Also `YDTB_DB_STRICT_VERSIONS=1`. */
   readonly strictVersions: boolean;
   /** `lock_timeout` of each migration statement, ms. */
@@ -65,8 +67,9 @@ Commands:
   reset --force                 drop every registered table and the history (not in production)
   attribute                     assign unattributed migrations to the packages' current versions
   rules                         list the validation and lint rules
-  lint [--package name] [--all] [--strict]
-                                flag risky SQL in unreleased migrations (--all: every release),
+  lint [--package name] [--all | --pending] [--strict]
+                                flag risky SQL in unreleased migrations (--all: every release;
+                                --pending: what migrate would run on the target database),
                                 each finding with file, line and the safe pattern
 
 Options:
@@ -121,6 +124,7 @@ export function parseCommand(argv: readonly string[]): Command {
         help: { type: "boolean", short: "h", default: false },
         strict: { type: "boolean", default: false },
         all: { type: "boolean", default: false },
+        pending: { type: "boolean", default: false },
         "strict-versions": { type: "boolean", default: false },
         "migration-lock-timeout": { type: "string" },
         "lock-retries": { type: "string" },
@@ -153,7 +157,8 @@ export function parseCommand(argv: readonly string[]): Command {
     lockRetries = Number(values["lock-retries"]);
     if (!Number.isInteger(lockRetries) || lockRetries < 0) throw new UsageError(`--lock-retries must be a whole number ≥ 0, not "${values["lock-retries"]}"`);
   }
-  if (values.all && command !== "lint") throw new UsageError("--all is for lint");
+  if ((values.all || values.pending) && command !== "lint") throw new UsageError(`--${values.all ? "all" : "pending"} is for lint`);
+  if (values.all && values.pending) throw new UsageError("give either --all or --pending, not both");
   if (values.strict && command !== "lint" && command !== "validate") throw new UsageError("--strict is for lint and validate");
   if (command === "reset" && !values.force) throw new UsageError("reset drops every registered table and the history: confirm with --force");
   let lockTimeoutMs: number | undefined;
@@ -180,6 +185,7 @@ export function parseCommand(argv: readonly string[]): Command {
     help: values.help ?? false,
     strict: values.strict ?? false,
     all: values.all ?? false,
+    pending: values.pending ?? false,
     strictVersions: values["strict-versions"] ?? false,
     ...(migrationLockTimeoutMs !== undefined ? { migrationLockTimeoutMs } : {}),
     ...(lockRetries !== undefined ? { lockRetries } : {}),
@@ -195,7 +201,7 @@ function optionalDuration(flag: string, text: string | undefined): number | unde
 }
 
 function defaults(name: CommandName): Command {
-  return { name, json: false, cascade: false, dryRun: false, force: false, allowOutOfOrder: false, mode: "per-migration", format: "text", help: false, strict: false, all: false, strictVersions: false };
+  return { name, json: false, cascade: false, dryRun: false, force: false, allowOutOfOrder: false, mode: "per-migration", format: "text", help: false, strict: false, all: false, pending: false, strictVersions: false };
 }
 
 /** Parses `@scope/name@1.2.3`. */

@@ -26,7 +26,7 @@ import { initDatabase } from "./init-database.ts";
 import { parseCommand, USAGE, type Command } from "./parse-command.ts";
 import { formatGraph, packageEdges } from "./format-graph.ts";
 import { formatLintReport, LINT_RULES } from "@ydtb/db-lint";
-import { lintDatabases } from "./lint-databases.ts";
+import { lintDatabases, lintPending } from "./lint-databases.ts";
 import { readStrictVersions } from "./strict-versions.ts";
 
 /** Where the command line writes, and what it reads: injectable for tests. */
@@ -141,7 +141,9 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
     case "lint": {
       const targets = command.package ? all.filter((m) => m.packageName === command.package) : all;
       if (targets.length === 0) throw new UsageError(`no registered package "${command.package}"`);
-      const report = await lintDatabases(targets, { strict: command.strict, scope: command.all ? "all" : "unreleased", rootDir: root });
+      const report = command.pending
+        ? await withTarget(command, io, root, (db) => lintPending(db, targets, { strict: command.strict, rootDir: root }))
+        : await lintDatabases(targets, { strict: command.strict, scope: command.all ? "all" : "unreleased", rootDir: root });
       print(report, () => formatLintReport(report));
       return report.ok ? EXIT.ok : EXIT.failure;
     }
@@ -228,6 +230,15 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
       default:
         throw new UsageError(`unknown command "${command.name}"`);
     }
+  } finally {
+    await db.close();
+  }
+}
+
+async function withTarget<T>(command: Command, io: CliIO, root: string, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openTarget(command, io, root);
+  try {
+    return await fn(db);
   } finally {
     await db.close();
   }

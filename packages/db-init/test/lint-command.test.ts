@@ -1,12 +1,18 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describeDatabases } from "@ydtb/test-db";
 import type { LintReport } from "@ydtb/db-lint";
 import { runCli } from "../src/index.ts";
 import { captureIO, copyWorkspace, removeWorkspace, repoRoot } from "./helpers.ts";
 
 const roots: string[] = [];
-afterAll(() => roots.forEach(removeWorkspace));
+const dataDirs: string[] = [];
+afterAll(() => {
+  roots.forEach(removeWorkspace);
+  for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** A workspace copy whose @ydtb/basic has one more, unreleased migration with `sql`. */
 function withUnreleasedMigration(sql: string): string {
@@ -63,5 +69,42 @@ describe("ydtb-db lint", () => {
     expect(r.json<{ name: string; kind?: string }[]>().filter((x) => x.kind === "lint").map((x) => x.name)).toContain("setting-not-null");
     expect(await runCli(["migrate", "--strict"], captureIO().io)).toBe(2);
     expect(await runCli(["validate", "--all"], captureIO().io)).toBe(2);
+  });
+});
+
+describeDatabases("ydtb-db lint --pending", (target) => {
+  test("lints what migrate would run on this database: tables the plan creates are new, tables already there are not", async () => {
+    const root = withUnreleasedMigration(
+      `CREATE TABLE "ydtb_basic_archive" ("workspace_id" varchar(20) NOT NULL, "id" text NOT NULL);\n--> statement-breakpoint\n` +
+        `CREATE INDEX "ydtb_basic_archive_idx" ON "ydtb_basic_archive" ("workspace_id");\n--> statement-breakpoint\n` +
+        `ALTER TABLE "ydtb_basic_notes" DROP COLUMN "body";`,
+    );
+    const db = await target.fresh();
+    let args: string[];
+    if (target.kind === "postgres") {
+      await db.close();
+      args = ["--database-url", (db as unknown as { url: string }).url];
+    } else {
+      const dir = mkdtempSync(join(tmpdir(), "ydtb-lint-"));
+      dataDirs.push(dir);
+      args = ["--data-dir", dir];
+    }
+    const lint = async () => {
+      const c = captureIO();
+      const code = await runCli(["lint", "--pending", "--json", "--root", root, ...args], c.io);
+      return { code, report: c.json<LintReport>() };
+    };
+
+    // Nothing applied: the whole history is one plan, so every table is new.
+    const fresh = await lint();
+    expect(fresh.code).toBe(0);
+    expect(fresh.report.findings).toEqual([]);
+    expect(fresh.report.linted).toBe(5);
+
+    // Migrated as the repository ships it: only 0002_next is pending, and ydtb_basic_notes exists.
+    expect(await runCli(["migrate", "--json", "--root", repoRoot, ...args], captureIO().io)).toBe(0);
+    const next = await lint();
+    expect(next.report.linted).toBe(1);
+    expect(next.report.findings.map((f) => [f.rule, f.migration, f.line])).toEqual([["dropping-column", "0002_next", 5]]);
   });
 });

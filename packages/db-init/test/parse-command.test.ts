@@ -50,6 +50,8 @@ describe("parseCommand", () => {
     ["a bad --migration-lock-timeout", ["migrate", "--migration-lock-timeout", "10 seconds"]],
     ["a bad --statement-timeout", ["migrate", "--statement-timeout", "-1"]],
     ["a negative --lock-retries", ["migrate", "--lock-retries", "-1"]],
+    ["--all with --pending", ["lint", "--all", "--pending"]],
+    ["--pending outside lint", ["migrate", "--pending"]],
     ["a second positional", ["status", "extra"]],
   ];
   for (const [name, argv] of bad) test(`refuses ${name} as a usage error`, () => expect(usage(argv)).toBe("USAGE"));
