@@ -10,7 +10,9 @@ import { asFailure, policyOf, recordFailed, recordSuccess, stepResult, type RunC
 /**
  * Mode "all": the whole plan in one transaction (the caller has refused non-transactional
  * steps). A failure — of a step, or of COMMIT itself — keeps nothing; it is recorded as a
- * failed attempt of the step at fault, and every step is reported skipped but that one.
+ * failed attempt of the step at fault, and every step is reported skipped but that one. Each
+ * step sets its own `lock_timeout` first; a lock timeout rolls the whole plan back and it is
+ * tried again as a whole (`withLockRetries`).
  *
  * @example
  * const results = await executeAll(run, prepared, state);

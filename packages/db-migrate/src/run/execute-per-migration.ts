@@ -8,8 +8,10 @@ import { asFailure, policyOf, recordFailed, recordSuccess, stepBase, stepResult,
 
 /**
  * Mode "per-migration": each step in its own transaction with its history row (a
- * non-transactional step statement by statement, then its row). The first failure is rolled
- * back, recorded as a failed attempt, and the steps after it are skipped.
+ * non-transactional step statement by statement, then its row). A transactional step runs
+ * under `SET LOCAL lock_timeout` (and `statement_timeout`, see `lockWaitPolicy`) and is retried
+ * when a lock wait times out (`withLockRetries`). The first failure is rolled back, recorded as
+ * a failed attempt, and the steps after it are skipped.
  *
  * @example
  * const results = await executePerMigration(run, prepared, state);

@@ -31,8 +31,14 @@ import { stepResult, type RunContext } from "./step-records.ts";
  * Throws before anything runs: load errors, graph errors, `SqlMigrationError` (syntax,
  * transaction control, misplaced non-transactional or non-idempotent statements anywhere in the
  * plan), `PlanConflictError`, the plan's refusals, `NonTransactionalInAllModeError`,
- * `LockTimeoutError`. Throws `MigrationFailedError` with a frozen `result` when a migration
- * fails: its transaction is rolled back, a failed attempt is recorded, nothing after it runs.
+ * `LockTimeoutError`, and with `strictVersions` `DatabaseAheadError`. Throws
+ * `MigrationFailedError` with a frozen `result` when a migration fails: its transaction is
+ * rolled back, a failed attempt is recorded, nothing after it runs (code
+ * `MIGRATION_LOCK_TIMEOUT` when every attempt timed out waiting for a table lock).
+ *
+ * A database ahead of the code (an older release booting during a rolling deploy) is not
+ * migrated for those packages: `result.plan.ahead` / `heldBack` say which, and their versions
+ * rows are left as the later release wrote them.
  *
  * @example
  * const result = await migrate(db, registry.list());
