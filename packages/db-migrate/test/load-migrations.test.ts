@@ -44,6 +44,16 @@ describe("loadMigrations", () => {
     expect(after.checksum).toBe(before);
   });
 
+  test("the checksum is of the file as read (a BOM included, as earlier versions recorded it); what runs drops only the BOM", () => {
+    const dir = tempDir();
+    const raw = "\uFEFFCREATE TABLE a (id int);\r\n";
+    writeFolder(dir, [{ tag: "0000_a", up: raw }]);
+    const m = loadPackageMigrations(folderManifest("@ydtb/fx-a", dir)).migrations[0]!;
+    expect(m.checksum).toBe(checksumSql(raw));
+    expect(m.checksum === checksumSql(raw.slice(1))).toBe(false);
+    expect(m.up).toMatchObject({ kind: "sql", text: "CREATE TABLE a (id int);\r\n", transaction: true });
+  });
+
   test("TypeScript migrations: checksum of checksumSource, else of up's source", () => {
     const up = async () => {};
     expect(checksumTypeScript({ up, checksumSource: "v1" })).toBe(checksumTypeScript({ up: async () => 1, checksumSource: "v1" }));

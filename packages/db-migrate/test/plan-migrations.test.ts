@@ -192,8 +192,27 @@ describe("planRun: one planner, answering from the versions summary when it can"
       { state: { kind: "summary", versions: AppliedState.from(state.slice(0, 4)).versionRows(packages) } },
     ] as const;
     expect(cases.map((c) => planRun({ packages, order, ...c }).kind)).toEqual(["needs-applied", "needs-applied", "needs-applied", "needs-applied", "needs-applied"]);
+    // A release attributing 0002_archive changes the schema version, not the applied set.
+    const released = pkg("@ydtb/basic", { deps: { "@ydtb/core": "^1.0.0" }, migrations: ["0000_notes", "0001_pinned", "0002_archive"], released: { "1.0.0": ["0000_notes"], "1.1.0": ["0001_pinned"], "1.2.0": ["0002_archive"] }, version: "1.1.0" });
+    expect(planRun({ packages: [core, released], order, state: { kind: "summary", versions: summary } }).kind).toBe("needs-applied");
     const full = planRun({ packages, order, state: { kind: "applied", applied: state.slice(0, 4) } });
     expect([full.fromSummary, lines(full.plan)]).toEqual([false, ["up @ydtb/basic 0002_archive"]]);
+  });
+});
+
+describe("AppliedState: what the versions rows say", () => {
+  test("applied count, digest and schema version follow the applied set through ups and downs", () => {
+    const state = AppliedState.from(applied("@ydtb/basic", ["0000_notes", "0001_pinned"]));
+    const row = () => state.versionRows([basic])[0]!;
+    expect([row().appliedCount, row().schemaVersion, row().codeVersion]).toEqual([2, "1.1.0", "1.1.0"]);
+    const step = (direction: "up" | "down", id: string) => ({ package: "@ydtb/basic", id, version: null, direction, reason: "test", transaction: true });
+    state.apply(step("down", "0001_pinned"), basic.migrations[1]!);
+    expect([row().appliedCount, row().schemaVersion]).toEqual([1, "1.0.0"]);
+    const once = row().digest;
+    state.apply(step("up", "0001_pinned"), basic.migrations[1]!);
+    state.apply(step("up", "0002_archive"), basic.migrations[2]!);
+    expect([row().appliedCount, row().schemaVersion, row().digest === once]).toEqual([3, "1.1.0", false]);
+    expect(row().digest).toBe(AppliedState.from(applied("@ydtb/basic", ["0002_archive", "0000_notes", "0001_pinned"])).versionRows([basic])[0]!.digest);
   });
 });
 

@@ -8,7 +8,9 @@ import { LOCK_TIMEOUT_HEADER, readLockTimeoutHeader } from "../sql/lock-timeout-
 import { checksumSql } from "./checksum.ts";
 import { JOURNAL_FILE, readJournal } from "./read-journal.ts";
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// fatal: refuse invalid UTF-8. ignoreBOM: keep a leading BOM in the text, as the checksum
+// has always seen it (what runs drops it: see sqlBody).
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * The folder a manifest's `migrations` names, resolved. Throws `MigrationLoadError`.
