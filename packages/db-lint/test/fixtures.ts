@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SqlSession, TransactionalSession } from "@ydtb/db-client";
+import { loadSqlParser, prepareSql } from "@ydtb/db-migrate";
 import type { LintMigration } from "../src/index.ts";
 
 /** The fixture folder: `base.sql` (the previous release) and one folder per rule. */
@@ -27,11 +28,16 @@ export function ruleFixture(rule: string): { readonly unsafe: LintMigration; rea
   return { unsafe: fixtureMigration(join(rule, "unsafe.sql"), "0001_unsafe"), safe };
 }
 
-/** Runs a migration as the engine would: chunks between breakpoints, in one transaction unless marked. */
+/**
+ * Runs a migration as the engine does: its statements as the engine's `prepareSql` cuts and
+ * judges them (so a safe rewrite the engine would refuse — transaction control, a statement
+ * that cannot run in a transaction, a non-idempotent no-transaction statement — fails here
+ * too), in one transaction unless it is a `-- ydtb:no-transaction` migration.
+ */
 export async function runMigration(db: TransactionalSession, migration: LintMigration): Promise<void> {
-  const chunks = migration.sql.split("--> statement-breakpoint").filter((c) => c.replace(/--[^\n]*/g, "").trim());
+  const statements = prepareSql(await loadSqlParser(), { packageName: migration.package, migrationId: migration.id, file: migration.file, text: migration.sql, transaction: migration.transaction });
   const run = async (session: SqlSession) => {
-    for (const chunk of chunks) await session.exec(chunk);
+    for (const statement of statements) await session.exec(statement.sql);
   };
   if (migration.transaction) await db.transaction(run);
   else await run(db);

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { loadSqlParser, prepareSql } from "@ydtb/db-migrate";
 import { describeDatabases } from "@ydtb/test-db";
 import { LINT_RULES, lintMigrations } from "../src/index.ts";
 import { base, ruleFixture, runMigration } from "./fixtures.ts";
@@ -8,6 +9,9 @@ describe("every rule has a fixture: the unsafe migration is flagged, its safe re
     test(rule.name, async () => {
       const fixture = ruleFixture(rule.name);
       expect(fixture).toBeDefined();
+      // The engine runs the unsafe migration without a word: only the lint stands in the way.
+      const engineAccepts = prepareSql(await loadSqlParser(), { packageName: "@ydtb/fx", migrationId: "0001_unsafe", file: fixture!.unsafe.file, text: fixture!.unsafe.sql, transaction: fixture!.unsafe.transaction });
+      expect(engineAccepts.length).toBeGreaterThan(0);
       const unsafe = await lintMigrations([fixture!.unsafe], { history: [base()] });
       expect(unsafe.findings.map((f) => f.rule)).toEqual([rule.name]);
       const [finding] = unsafe.findings;
