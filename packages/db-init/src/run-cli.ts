@@ -144,7 +144,8 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
       const report = command.pending
         ? await withTarget(command, io, root, (db) => lintPending(db, targets, { strict: command.strict, rootDir: root }))
         : await lintDatabases(targets, { strict: command.strict, scope: command.all ? "all" : "unreleased", rootDir: root });
-      print(report, () => formatLintReport(report));
+      const hint = report.linted === 0 ? (command.pending ? "\nNo migration is pending on this database." : command.all ? "" : "\nNo migration is unreleased: --all lints every release, --pending what migrate would run here.") : "";
+      print(report, () => formatLintReport(report) + hint);
       return report.ok ? EXIT.ok : EXIT.failure;
     }
     case "graph": {
