@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from "node:path";
+import { readStrictVersions } from "@ydtb/db-init";
 
 /** The app's settings, read from the environment here and nowhere else. */
 export interface Env {
@@ -10,6 +11,12 @@ export interface Env {
   readonly nodeEnv: "development" | "production" | "test";
   /** The monorepo root, where discovery starts. */
   readonly rootDir: string;
+  /**
+   * `YDTB_DB_STRICT_VERSIONS=1`: refuse to boot when the database holds migrations of a later
+   * release than this code's. Default false: boot without migrating those packages and warn
+   * (an instance of the previous release during a rolling deploy).
+   */
+  readonly strictVersions: boolean;
 }
 
 /** Default HTTP port. */
@@ -18,7 +25,7 @@ export const DEFAULT_PORT = 3000;
 const appDir = resolve(dirname(new URL(import.meta.url).pathname), "..");
 
 /**
- * Reads and checks the environment. Throws on a bad `PORT` or `NODE_ENV`, naming the variable.
+ * Reads and checks the environment. Throws on a bad `PORT`, `NODE_ENV` or `YDTB_DB_STRICT_VERSIONS`, naming the variable.
  * `NODE_ENV` defaults to `defaults.nodeEnv` (`bun run dev` passes "development"), else "production".
  * `YDTB_DATA_DIR` and `YDTB_ROOT_DIR` move the PGlite directory and the monorepo root (tests use them).
  *
@@ -40,5 +47,6 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     port,
     nodeEnv,
     rootDir: source.YDTB_ROOT_DIR ? resolve(source.YDTB_ROOT_DIR) : resolve(appDir, "../.."),
+    strictVersions: readStrictVersions(source),
   };
 }

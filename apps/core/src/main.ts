@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   let ready = false;
   let booted: Registry;
   try {
-    const { report, registry } = await initDatabase({ db, rootDir: env.rootDir, mode: env.nodeEnv === "production" ? "production" : "development" });
+    const { report, registry } = await initDatabase({
+      db,
+      rootDir: env.rootDir,
+      mode: env.nodeEnv === "production" ? "production" : "development",
+      migrate: { strictVersions: env.strictVersions },
+    });
     booted = registry;
     console.log(formatInitReport(report));
     ready = true;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describeDatabases } from "@ydtb/test-db";
 import { addPackage, copyWorkspace, removeWorkspace } from "../../../packages/db-init/test/helpers.ts";
+import { previousReleaseWorkspace } from "../../../packages/db-init/test/previous-release.ts";
 
 const main = resolve(import.meta.dir, "../src/main.ts");
 const cleanup: (() => void)[] = [];
@@ -88,4 +89,41 @@ test("a boot that fails prints the report naming the package and exits non-zero"
   expect(await run.child.exited).toBe(1);
   expect(run.output.text).toContain("@ydtb/broken");
   expect(run.output.text).toContain("NOT ready");
+});
+
+describeDatabases("rolling deploy: the previous release's app", (target) => {
+  test("boots and serves against a database the next release migrated, reporting it ahead; with YDTB_DB_STRICT_VERSIONS=1 it refuses", async () => {
+    const env = baseEnv();
+    if (target.kind === "postgres") {
+      const db = await target.fresh();
+      env.DATABASE_URL = (db as unknown as { url: string }).url;
+    } else {
+      const dir = mkdtempSync(join(tmpdir(), "ydtb-app-"));
+      cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+      env.YDTB_DATA_DIR = dir;
+    }
+    const previous = previousReleaseWorkspace();
+    cleanup.push(() => removeWorkspace(previous));
+
+    const next = await boot(env);
+    next.child.kill("SIGTERM");
+    expect(await next.child.exited).toBe(0);
+
+    const old = await boot({ ...env, YDTB_ROOT_DIR: previous });
+    try {
+      expect((await fetch(`${old.base}/health`)).status).toBe(200);
+      const status = (await (await fetch(`${old.base}/api/db/status`)).json()) as { packages: { package: string; codeVersion: string; databaseVersion: string; ahead: boolean; notInCode: { id: string }[] }[] };
+      expect(status.packages.map((p) => [p.package, p.codeVersion, p.databaseVersion, p.ahead, p.notInCode.map((m) => m.id)])).toEqual([
+        ["@ydtb/core", "1.0.0", "1.0.0", false, []],
+        ["@ydtb/basic", "1.0.0", "1.1.0", true, ["0001_pinned"]],
+      ]);
+    } finally {
+      old.child.kill("SIGTERM");
+    }
+    expect(await old.child.exited).toBe(0);
+
+    const strict = await boot({ ...env, YDTB_ROOT_DIR: previous, YDTB_DB_STRICT_VERSIONS: "1" });
+    expect(await strict.child.exited).toBe(1);
+    expect(strict.output.text).toContain("DATABASE_AHEAD");
+  });
 });

@@ -106,6 +106,8 @@ export async function initDatabase(options: InitOptions): Promise<InitResult> {
       warnings: state.warnings,
       exempted: state.exempted,
       steps: state.steps,
+      ahead: state.migration?.plan.ahead ?? [],
+      heldBack: state.migration?.plan.heldBack ?? [],
       applied: state.steps.filter((s) => s.status === "applied").length,
       skipped: state.steps.filter((s) => s.status === "skipped").length,
       ...(state.tools ? { tools: state.tools } : {}),
@@ -179,7 +181,10 @@ export async function initDatabase(options: InitOptions): Promise<InitResult> {
   // sync: package versions are recorded by the engine in the same run; tools here.
   if (options.syncTools !== false && !options.migrate?.dryRun) {
     try {
-      state.tools = await syncTools(options.db.orm, manifests, { scope: options.partial ? "listed" : "all" });
+      // A package the database is ahead of keeps the tools the later release synced.
+      const ahead = new Set(state.migration.plan.ahead.map((a) => a.package));
+      const current = manifests.filter((m) => !ahead.has(m.packageName));
+      state.tools = await syncTools(options.db.orm, current, { scope: options.partial || ahead.size > 0 ? "listed" : "all" });
     } catch (error) {
       endPhase("sync");
       fail("sync", error, `syncing tools failed: ${(error as Error).message}`);

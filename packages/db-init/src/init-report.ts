@@ -1,4 +1,5 @@
 import type { Diagnostic, ExemptedDiagnostic } from "@ydtb/db-registry";
+import type { HeldBack, PackageAhead } from "@ydtb/db-migrate";
 
 /** The phases of the pipeline, in order. */
 export const PHASES = ["discover", "register", "validate", "migrate", "sync"] as const;
@@ -30,6 +31,13 @@ export interface InitReport {
   readonly warnings: readonly Diagnostic[];
   readonly exempted: readonly ExemptedDiagnostic[];
   readonly steps: readonly ReportedStep[];
+  /**
+   * Packages whose database holds migrations of a later release than this code's (an instance
+   * of the previous release during a rolling deploy): not migrated, a warning naming both versions.
+   */
+  readonly ahead: readonly PackageAhead[];
+  /** Packages left unmigrated because a dependency is ahead of the range they accept. */
+  readonly heldBack: readonly HeldBack[];
   readonly applied: number;
   readonly skipped: number;
   /** Tools synced into `ydtb_tools`. */
@@ -62,6 +70,7 @@ const line = (d: Diagnostic) =>
 export function formatInitReport(report: InitReport): string {
   const out: string[] = [];
   const ms = report.ms;
+  const warnings = report.warnings.length + report.ahead.length + report.heldBack.length;
   const phases = (Object.keys(ms) as (keyof typeof ms)[])
     .filter((k) => k !== "total")
     .map((k) => `${k} ${ms[k]?.toFixed(1)}`)
@@ -69,8 +78,18 @@ export function formatInitReport(report: InitReport): string {
   out.push(
     `${report.ok ? "ydtb-db: database ready" : "ydtb-db: database NOT ready"} (${report.database}) — ` +
       `${report.packages.length} package${report.packages.length === 1 ? "" : "s"}, ${applied(report)}, ` +
-      `${report.warnings.length} warning${report.warnings.length === 1 ? "" : "s"}; ${ms.total?.toFixed(0) ?? "?"} ms (${phases})`,
+      `${warnings} warning${warnings === 1 ? "" : "s"}; ${ms.total?.toFixed(0) ?? "?"} ms (${phases})`,
   );
+  for (const a of report.ahead) {
+    out.push(
+      `\nwarning: database ahead of this code — ${a.package} is at ${a.databaseVersion} in the database, this code is ${a.codeVersion}; ` +
+        `not migrated (applied, not in this code: ${a.migrations.map((m) => `${m.id} (${m.version})`).join(", ")}). ` +
+        `Expected while a newer release rolls out; set YDTB_DB_STRICT_VERSIONS=1 to refuse instead.`,
+    );
+  }
+  for (const h of report.heldBack) {
+    out.push(`\nwarning: ${h.package} not migrated — it needs ${h.dependency} ${h.range}, which is ${h.databaseVersion} in the database; pending: ${h.pending.join(", ")}`);
+  }
   if (report.error) out.push(`\n${report.failedPhase ? `${report.failedPhase} failed` : "failed"}: [${report.error.code}] ${report.error.message}`);
   if (report.discoveryFailures.length) {
     out.push("\nManifests that failed to load:");

@@ -10,12 +10,14 @@ import {
   checkPackage,
   DEFAULT_LOCK_TIMEOUT_MS,
   dependenciesOf,
+  describeBlocker,
   dropEverything,
   migrate,
   migrationStatus,
   orderPackages,
   repairChecksums,
   type MigrateOptions,
+  type MigrationPlan,
   type MigrationTarget,
 } from "@ydtb/db-migrate";
 import { InitFailedError, ResetRefusedError, UsageError } from "./errors.ts";
@@ -23,6 +25,9 @@ import { formatInitReport } from "./init-report.ts";
 import { initDatabase } from "./init-database.ts";
 import { parseCommand, USAGE, type Command } from "./parse-command.ts";
 import { formatGraph, packageEdges } from "./format-graph.ts";
+import { formatLintReport, LINT_RULES } from "@ydtb/db-lint";
+import { lintDatabases, lintPending } from "./lint-databases.ts";
+import { readStrictVersions } from "./strict-versions.ts";
 
 /** Where the command line writes, and what it reads: injectable for tests. */
 export interface CliIO {
@@ -104,7 +109,10 @@ type Print = (value: unknown, text: () => string) => void;
 
 async function execute(command: Command, io: CliIO, print: Print): Promise<number> {
   if (command.name === "rules") {
-    print(RULES, () => RULES.map((r) => `${r.name.padEnd(28)} ${r.severity.padEnd(8)} ${r.description}`).join("\n"));
+    const lintRules = LINT_RULES.map((r) => ({ name: r.name, severity: "warning", description: r.description, safe: r.safe, kind: "lint" }));
+    print([...RULES, ...lintRules], () =>
+      [...RULES.map((r) => `${r.name.padEnd(28)} ${r.severity.padEnd(8)} ${r.description}`), "", "Migration lint (warnings; errors with --strict):", ...lintRules.map((r) => `${r.name.padEnd(32)} ${r.description}`)].join("\n"),
+    );
     return EXIT.ok;
   }
   const root = command.root ? resolve(io.cwd, command.root) : findWorkspaceRoot(io.cwd);
@@ -122,10 +130,23 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
       const report = validateManifests(all);
       const shown = command.package ? { ...report, packages: report.packages.filter((p) => p.package === command.package) } : report;
       const errors = shown.packages.reduce((n, p) => n + p.diagnostics.filter((d) => d.severity === "error").length, 0);
-      print({ ok: errors === 0 && failures.length === 0, ...shown, discoveryFailures: failures }, () =>
-        [formatValidationReport(shown), ...failures.map((f) => `${f.package} (${f.file}): ${f.message}`)].join("\n"),
+      // The migrations not released yet are what ships next: lint them too.
+      const lint = await lintDatabases(command.package ? all.filter((m) => m.packageName === command.package) : all, { strict: command.strict, rootDir: root });
+      const ok = errors === 0 && failures.length === 0 && lint.ok;
+      print({ ok, ...shown, lint, discoveryFailures: failures }, () =>
+        [formatValidationReport(shown), formatLintReport(lint), ...failures.map((f) => `${f.package} (${f.file}): ${f.message}`)].join("\n"),
       );
-      return errors > 0 || failures.length > 0 ? EXIT.failure : EXIT.ok;
+      return ok ? EXIT.ok : EXIT.failure;
+    }
+    case "lint": {
+      const targets = command.package ? all.filter((m) => m.packageName === command.package) : all;
+      if (targets.length === 0) throw new UsageError(`no registered package "${command.package}"`);
+      const report = command.pending
+        ? await withTarget(command, io, root, (db) => lintPending(db, targets, { strict: command.strict, rootDir: root }))
+        : await lintDatabases(targets, { strict: command.strict, scope: command.all ? "all" : "unreleased", rootDir: root });
+      const hint = report.linted === 0 ? (command.pending ? "\nNo migration is pending on this database." : command.all ? "" : "\nNo migration is unreleased: --all lints every release, --pending what migrate would run here.") : "";
+      print(report, () => formatLintReport(report) + hint);
+      return report.ok ? EXIT.ok : EXIT.failure;
     }
     case "graph": {
       const order = orderPackages(all);
@@ -175,6 +196,10 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
           allowOutOfOrder: command.allowOutOfOrder,
           dryRun: command.dryRun || command.name === "plan",
           ...(command.lockTimeoutMs !== undefined ? { lockTimeoutMs: command.lockTimeoutMs } : {}),
+          strictVersions: command.strictVersions || strictVersionsOf(io),
+          ...(command.migrationLockTimeoutMs !== undefined ? { migrationLockTimeoutMs: command.migrationLockTimeoutMs } : {}),
+          ...(command.lockRetries !== undefined ? { lockRetries: command.lockRetries } : {}),
+          ...(command.statementTimeoutMs !== undefined ? { statementTimeoutMs: command.statementTimeoutMs } : {}),
         };
         const { report, migration } = await initDatabase({
           db,
@@ -206,6 +231,15 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
       default:
         throw new UsageError(`unknown command "${command.name}"`);
     }
+  } finally {
+    await db.close();
+  }
+}
+
+async function withTarget<T>(command: Command, io: CliIO, root: string, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openTarget(command, io, root);
+  try {
+    return await fn(db);
   } finally {
     await db.close();
   }
@@ -251,17 +285,28 @@ function formatStatus(status: Awaited<ReturnType<typeof databaseStatus>>): strin
   const rows = status.packages.map((p) => {
     const last = p.lastAppliedAt ? new Date(p.lastAppliedAt).toISOString() : "never";
     const tools = p.tools.length ? `  tools: ${p.tools.map((t) => `${t.id}${t.active ? "" : " (inactive)"}`).join(", ")}` : "";
-    return `${p.package}\n  code ${p.codeVersion} · database ${p.databaseVersion ?? "none"} · ${p.applied.length} applied · ${p.pending.length} pending${p.pending.length ? ` (${p.pending.join(", ")})` : ""} · last applied ${last}${tools ? `\n${tools}` : ""}`;
+    const notInCode = p.notInCode.length
+      ? `\n  applied, not in this code: ${p.notInCode.map((m) => `${m.id} (${m.version ?? "unreleased"})`).join(", ")}${p.ahead ? ` — the database is ahead of this code (${p.databaseVersion} > ${p.codeVersion})` : " — restore the files (applied migrations are never deleted)"}`
+      : "";
+    return `${p.package}\n  code ${p.codeVersion} · database ${p.databaseVersion ?? "none"} · ${p.applied.length} applied · ${p.pending.length} pending${p.pending.length ? ` (${p.pending.join(", ")})` : ""} · last applied ${last}${notInCode}${tools ? `\n${tools}` : ""}`;
   });
   return [`Database: ${status.database}`, ...rows].join("\n");
 }
 
-function formatPlan(plan: { readonly steps: readonly { package: string; id: string; direction: string; reason: string }[] }): string {
-  if (plan.steps.length === 0) return "Nothing to do: the database is up to date.";
-  return [`${plan.steps.length} step${plan.steps.length === 1 ? "" : "s"}:`, ...plan.steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${s.direction.padEnd(4)} ${s.package} ${s.id} — ${s.reason}`)].join("\n");
+function formatPlan(plan: MigrationPlan): string {
+  const behind = [
+    ...plan.ahead.map((a) => `  ${a.package}: the database is at ${a.databaseVersion}, ahead of this code (${a.codeVersion}); not migrated`),
+    ...plan.heldBack.map((h) => `  ${h.package}: held back, it needs ${h.dependency} ${h.range} (${h.databaseVersion} in the database); pending ${h.pending.join(", ")}`),
+  ];
+  const steps = plan.steps.length === 0 ? ["Nothing to do: the database is up to date."] : [`${plan.steps.length} step${plan.steps.length === 1 ? "" : "s"}:`, ...plan.steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${s.direction.padEnd(4)} ${s.package} ${s.id} — ${s.reason}`)];
+  return [...steps, ...(behind.length ? ["Running behind a newer database:", ...behind] : [])].join("\n");
 }
 
 function formatProgress(event: Parameters<NonNullable<MigrateOptions["onProgress"]>>[0]): string {
+  if (event.status === "retrying") {
+    const who = event.blockers?.length ? `blocked by ${event.blockers.map(describeBlocker).join("; ")}` : "blocked by another session";
+    return `[${event.index + 1}/${event.total}] lock wait of ${event.lockTimeoutMs} ms timed out (attempt ${event.attempt}/${event.attempts}) for ${event.package} ${event.id}, ${who}; rolled back, retrying in ${event.retryInMs} ms`;
+  }
   return `[${event.index + 1}/${event.total}] ${event.status} ${event.direction} ${event.package} ${event.id}${event.ms !== undefined ? ` (${event.ms.toFixed(1)} ms)` : ""}`;
 }
 
@@ -271,4 +316,13 @@ function formatCheck(result: Awaited<ReturnType<typeof checkPackage>>): string {
   if ("skipped" in result.drift) lines.push(`  schema drift: skipped (${result.drift.skipped})`);
   else lines.push(result.drift.ok ? "  schema drift: none" : `  schema drift: the Drizzle schema differs from the migrations; \`bun run db:generate\` would write:\n${result.drift.sql.map((s) => `      ${s}`).join("\n")}`);
   return lines.join("\n");
+}
+
+function strictVersionsOf(io: CliIO): boolean {
+  try {
+    return readStrictVersions(io.env);
+  } catch (error) {
+    // A bad value in the environment is a usage error (exit 2); the message names the variable and the values.
+    throw new UsageError((error as Error).message);
+  }
 }

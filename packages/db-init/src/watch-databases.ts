@@ -16,6 +16,8 @@ import { InitError, InitFailedError } from "./errors.ts";
 import { initDatabase } from "./init-database.ts";
 import type { Phase, ReportedStep } from "./init-report.ts";
 import { detectSchemaDrift, formatSchemaDrift, type SchemaDrift } from "./schema-drift.ts";
+import { formatLintReport, type LintReport } from "@ydtb/db-lint";
+import { lintNewMigrations } from "./lint-databases.ts";
 
 /**
  * How long the watcher waits after the last change before it reloads.
@@ -48,6 +50,8 @@ export type WatchEvent =
   | { readonly kind: "drift"; readonly package: string; readonly drift: Exclude<SchemaDrift, { kind: "in-sync" | "skipped" }> }
   /** Migrations the reload applied, through the engine (lock and history). */
   | { readonly kind: "migrated"; readonly steps: readonly ReportedStep[] }
+  /** Risky statements in a package's newly applied migrations (what would lock or break a rolling deploy). */
+  | { readonly kind: "lint"; readonly package: string; readonly report: LintReport }
   /** A change that could not be taken: the registry and the database keep the last good state. */
   | {
       readonly kind: "error";
@@ -237,6 +241,12 @@ export function watchDatabases(options: WatchOptions): DatabaseWatcher {
       const { report } = await initDatabase({ db: options.db, manifests: [...next.values()], mode: "development" });
       const steps = report.steps.filter((s) => s.status === "applied");
       if (steps.length > 0) emit({ kind: "migrated", steps });
+      for (const manifest of [...next.values()]) {
+        const ids = steps.filter((st) => st.package === manifest.packageName && st.direction === "up").map((st) => st.id);
+        if (ids.length === 0) continue;
+        const lint = await lintNewMigrations(manifest, ids, rootDir);
+        if (lint.findings.length > 0) emit({ kind: "lint", package: manifest.packageName, report: lint });
+      }
       for (const name of names) {
         const diagnostics = report.warnings.filter((d) => d.package === name);
         if (diagnostics.length > 0) emit({ kind: "diagnostics", package: name, diagnostics });
@@ -334,6 +344,8 @@ export function formatWatchEvent(event: WatchEvent, rootDir: string): string {
       return `${p} drift ${formatSchemaDrift(event.drift)}`;
     case "migrated":
       return [`${p} migrated ${event.steps.length} step${event.steps.length === 1 ? "" : "s"}`, ...event.steps.map((s) => `    applied ${s.direction} ${s.package} ${s.id}`)].join("\n");
+    case "lint":
+      return `${p} lint ${event.package}: the new migrations would lock or break a rolling deploy\n${formatLintReport(event.report).replace(/^/gm, "    ")}`;
     case "error":
       return [
         `${p} error [${event.code}] ${event.phase}${event.package ? ` ${event.package}` : ""}${event.file ? ` (${relative(rootDir, event.file)})` : ""}: ${event.message}`,

@@ -22,6 +22,12 @@ describe("parseCommand", () => {
     expect(parseCommand(["rollback", "--steps", "2", "--cascade"])).toMatchObject({ name: "rollback", steps: 2, cascade: true });
     expect(parseCommand(["graph", "--format", "mermaid"])).toMatchObject({ name: "graph", format: "mermaid" });
     expect(parseCommand(["migrate", "--mode", "all", "--lock-timeout", "500"])).toMatchObject({ mode: "all", lockTimeoutMs: 500 });
+    expect(parseCommand(["migrate", "--migration-lock-timeout", "10s", "--lock-retries", "0", "--statement-timeout", "2min", "--strict-versions"])).toMatchObject({
+      migrationLockTimeoutMs: 10_000,
+      lockRetries: 0,
+      statementTimeoutMs: 120_000,
+      strictVersions: true,
+    });
     expect(parseCommand(["reset", "--force"])).toMatchObject({ name: "reset", force: true });
     expect(parseCommand(["--help"]).help).toBe(true);
   });
@@ -41,6 +47,11 @@ describe("parseCommand", () => {
     ["a bad --format", ["graph", "--format", "png"]],
     ["reset without --force", ["reset"]],
     ["a bad --lock-timeout", ["migrate", "--lock-timeout", "soon"]],
+    ["a bad --migration-lock-timeout", ["migrate", "--migration-lock-timeout", "10 seconds"]],
+    ["a bad --statement-timeout", ["migrate", "--statement-timeout", "-1"]],
+    ["a negative --lock-retries", ["migrate", "--lock-retries", "-1"]],
+    ["--all with --pending", ["lint", "--all", "--pending"]],
+    ["--pending outside lint", ["migrate", "--pending"]],
     ["a second positional", ["status", "extra"]],
   ];
   for (const [name, argv] of bad) test(`refuses ${name} as a usage error`, () => expect(usage(argv)).toBe("USAGE"));

@@ -227,6 +227,21 @@ describe("watchDatabases", () => {
     await watcher.idle();
   });
 
+  test("a new migration is linted: a risky statement is reported with file, line and the safe pattern", async () => {
+    const folder = basicFile("drizzle");
+    const mark = events.length;
+    writeFileSync(join(folder, "0003_checked.sql"), `ALTER TABLE "ydtb_basic_notes" ADD CONSTRAINT "ydtb_basic_notes_title_not_empty" CHECK ("title" <> '');`);
+    const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as { entries: object[] };
+    journal.entries.push({ idx: 3, version: "7", when: Date.now(), tag: "0003_checked", breakpoints: true });
+    writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal, null, 2));
+    const lint = await waitForEvent(mark, "lint");
+    expect(lint.package).toBe("@ydtb/basic");
+    expect(lint.report.findings.map((f) => [f.rule, f.migration, f.file, f.line])).toEqual([["constraint-missing-not-valid", "0003_checked", "packages/basic/drizzle/0003_checked.sql", 1]]);
+    const produced = await reloadAfter(mark);
+    // One report, for the new migration only: the package's earlier ones are its history.
+    expect(produced.filter((e) => e.kind === "lint")).toHaveLength(1);
+  });
+
   test("a removed package is unregistered; its tables stay", async () => {
     const mark = events.length;
     rmSync(join(root, "packages", "extra"), { recursive: true, force: true });

@@ -10,6 +10,7 @@ import {
   type DatabaseManifestInput,
   type MigrationDefinition,
 } from "./manifest.ts";
+import { parseDuration } from "./parse-duration.ts";
 import { schemaEntities, tableName } from "./schema-entities.ts";
 
 const SCOPED_NAME = /^@[a-z0-9][a-z0-9._~-]*\/[a-z0-9][a-z0-9._~-]*$/;
@@ -20,6 +21,10 @@ const packageName = z.string().refine((v) => SCOPED_NAME.test(v), {
   error: (i) => `${quote(i.input)} is not a scoped npm package name; write it as "@scope/name", e.g. "@ydtb/notes"`,
 });
 
+const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== undefined, {
+  error: (i) => `${quote(i.input)} is not a duration; write e.g. "10s", "500ms", "2min" or a number of milliseconds`,
+});
+
 const migration = z.object({
   id: z.string().refine((v) => MIGRATION_ID.test(v), {
     error: (i) => `${quote(i.input)} is not a migration id; use letters, digits, "_", "-" and "." (e.g. "0001_add_tags")`,
@@ -28,6 +33,7 @@ const migration = z.object({
   down: z.custom<NonNullable<MigrationDefinition["down"]>>((v) => typeof v === "function", "down must be a function (db) => …").optional(),
   transaction: z.boolean().optional(),
   checksumSource: z.string().optional(),
+  lockTimeout: duration.optional(),
 });
 
 const tool = z.object({
@@ -81,6 +87,8 @@ const manifestInput = z
         }),
       )
       .default([]),
+    lockTimeout: duration.optional(),
+    statementTimeout: duration.optional(),
   })
   .strict();
 
@@ -177,6 +185,8 @@ export function defineDatabase(input: DatabaseManifestInput): DatabaseManifest {
     tools: value.tools,
     descriptions: value.descriptions,
     exemptions: value.exemptions,
+    ...(value.lockTimeout !== undefined ? { lockTimeoutMs: parseDuration(value.lockTimeout)! } : {}),
+    ...(value.statementTimeout !== undefined ? { statementTimeoutMs: parseDuration(value.statementTimeout)! } : {}),
   });
 }
 

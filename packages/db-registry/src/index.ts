@@ -33,6 +33,7 @@ export {
   type ToolDefinition,
 } from "./manifest.ts";
 export type { Orm } from "./orm.ts";
+export { parseDuration } from "./parse-duration.ts";
 export {
   createRegistry,
   DEFAULT_REGISTRY_MODE,

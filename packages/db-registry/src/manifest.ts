@@ -27,6 +27,8 @@ export interface MigrationDefinition {
    * decide yourself what counts as a change.
    */
   readonly checksumSource?: string;
+  /** How long its statements wait for a table lock (`lock_timeout`): `"10s"`, `"500ms"`, or ms. Overrides the manifest's `lockTimeout`. */
+  readonly lockTimeout?: string | number;
 }
 
 /** A workspace tool a package provides (synced into `ydtb_tools`). */
@@ -74,6 +76,14 @@ export interface DatabaseManifestInput {
   /** By SQL table name. */
   readonly descriptions?: Readonly<Record<string, TableDescription>>;
   readonly exemptions?: readonly Exemption[];
+  /**
+   * How long a statement of this package's migrations waits for a table lock before it is
+   * retried (`SET LOCAL lock_timeout`): `"10s"`, `"500ms"`, or ms. Default: the migrate
+   * option (5 s). A migration's `-- ydtb:lock-timeout 30s` header overrides it.
+   */
+  readonly lockTimeout?: string | number;
+  /** `statement_timeout` of this package's migration statements: `"5min"`, or ms. Default: the migrate option (none). */
+  readonly statementTimeout?: string | number;
 }
 
 /** A checked, frozen manifest: what the registry holds. Make one with `defineDatabase()`. */
@@ -90,6 +100,10 @@ export interface DatabaseManifest {
   readonly tools: readonly ToolDefinition[];
   readonly descriptions: Readonly<Record<string, TableDescription>>;
   readonly exemptions: readonly Exemption[];
+  /** `lockTimeout` in ms, when given. */
+  readonly lockTimeoutMs?: number;
+  /** `statementTimeout` in ms, when given. */
+  readonly statementTimeoutMs?: number;
   /** The package folder, set by discovery (or `bindManifest`); relative migration paths resolve from it. */
   readonly packageDir?: string;
   /** The file the manifest was loaded from, for messages. */

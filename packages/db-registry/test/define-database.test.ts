@@ -56,6 +56,9 @@ describe("defineDatabase", () => {
     ["exemption without a reason", { exemptions: [{ rule: "naming", table: "ydtb_demo_items" }] }, ["exemptions[0].reason"]],
     ["exemption with a blank reason", { exemptions: [{ rule: "naming", table: "ydtb_demo_items", reason: "  " }] }, ["exemptions[0].reason"]],
     ["unknown field", { tabels: [] }, ["tabels"]],
+    ["a lock timeout that is not a duration", { lockTimeout: "soon" }, ["lockTimeout"]],
+    ["a negative statement timeout", { statementTimeout: -5 }, ["statementTimeout"]],
+    ["a migration lock timeout that is not a duration", { migrations: [{ id: "a", up: () => {}, lockTimeout: "10 seconds" }] }, ["migrations[0].lockTimeout"]],
   ];
   for (const [name, overrides, paths] of cases) {
     test(`rejects ${name}`, () => {
@@ -64,6 +67,13 @@ describe("defineDatabase", () => {
       expect(result.paths).toEqual(paths);
     });
   }
+
+  test("lock and statement timeouts are read as durations (ms, s, min, or a number of ms)", () => {
+    const m = manifest({ lockTimeout: "10s", statementTimeout: "2min" });
+    expect([m.lockTimeoutMs, m.statementTimeoutMs]).toEqual([10_000, 120_000]);
+    expect(manifest({ lockTimeout: 750 }).lockTimeoutMs).toBe(750);
+    expect("lockTimeoutMs" in manifest({})).toBe(false);
+  });
 
   test("lists every problem at once, never only the first", () => {
     const result = issuesOf(() =>

@@ -5,6 +5,7 @@ import { historyTableNames } from "../history/history-schema.ts";
 import { historyTablesExist, readApplied } from "../history/history-store.ts";
 import { loadMigrations } from "../load/load-migrations.ts";
 import type { AppliedMigration } from "../model/plan-types.ts";
+import { databaseAhead } from "../plan/database-ahead.ts";
 import { schemaVersionOf } from "../plan/schema-version.ts";
 
 /** Options of {@link migrationStatus}. */
@@ -17,7 +18,10 @@ export interface StatusOptions {
 export interface PackageStatus {
   readonly package: string;
   readonly codeVersion: string;
-  /** Highest released version fully applied, or null. */
+  /**
+   * The database's version: the highest released version fully applied, or — when the database
+   * is ahead of this code — the latest release among the applied migrations this code lacks.
+   */
   readonly databaseVersion: string | null;
   /** Applied ids, in the order they were applied. */
   readonly applied: readonly string[];
@@ -25,6 +29,10 @@ export interface PackageStatus {
   readonly pending: readonly string[];
   /** Applied ids no longer in the code. */
   readonly missing: readonly string[];
+  /** Applied, not in this code: every applied migration the code lacks, with the release it was applied as. */
+  readonly notInCode: readonly { readonly id: string; readonly version: string | null }[];
+  /** True when those include migrations of a later release than the code's: the database is ahead of this code. */
+  readonly ahead: boolean;
   /** Applied ids whose checksum differs from the code's. */
   readonly changed: readonly string[];
   readonly lastAppliedAt: Date | null;
@@ -49,13 +57,16 @@ export async function migrationStatus(db: Database, manifests: readonly Database
     const ids = new Set(mine.map((a) => a.id));
     const code = new Map(pkg.migrations.map((m) => [m.id, m]));
     const last = mine.map((a) => (a.appliedAt ? new Date(a.appliedAt) : undefined)).filter((d): d is Date => d !== undefined).sort((a, b) => b.getTime() - a.getTime())[0];
+    const ahead = databaseAhead(pkg, mine);
     return {
       package: name,
       codeVersion: pkg.version,
-      databaseVersion: schemaVersionOf(pkg, ids),
+      databaseVersion: ahead ? ahead.databaseVersion : schemaVersionOf(pkg, ids),
       applied: mine.map((a) => a.id),
       pending: pkg.migrations.filter((m) => !ids.has(m.id)).map((m) => m.id),
       missing: mine.filter((a) => !code.has(a.id)).map((a) => a.id),
+      notInCode: mine.filter((a) => !code.has(a.id)).map((a) => ({ id: a.id, version: a.version })),
+      ahead: ahead !== undefined,
       changed: mine.filter((a) => code.has(a.id) && code.get(a.id)!.checksum !== a.checksum).map((a) => a.id),
       lastAppliedAt: last ?? null,
     };

@@ -1,4 +1,5 @@
 import type { Conflict } from "../model/conflict.ts";
+import type { PackageAhead } from "../model/plan-types.ts";
 import { MigrateError } from "./migrate-error.ts";
 
 /** Base class of the errors the planner throws before anything runs. */
@@ -55,6 +56,18 @@ export class NonTransactionalInAllModeError extends PlanError {
       "NON_TRANSACTIONAL_IN_ALL_MODE",
       `mode "all" applies the plan in one transaction, but ${migrations.map((m) => `"${m.package}" ${m.id}`).join(", ")} must run outside a transaction; nothing was run. ` +
         `Use the default mode "per-migration".`,
+    );
+  }
+}
+
+/** With `strictVersions`, the database holds migrations of a later release than this code's; nothing ran. */
+export class DatabaseAheadError extends PlanError {
+  constructor(readonly ahead: readonly PackageAhead[]) {
+    super(
+      "DATABASE_AHEAD",
+      `The database is ahead of this code (strict versions); nothing was run:\n` +
+        ahead.map((a) => `  - "${a.package}": database ${a.databaseVersion}, code ${a.codeVersion} (applied, not in this code: ${a.migrations.map((m) => `${m.id} (${m.version})`).join(", ")})`).join("\n") +
+        `\nDeploy ${ahead.length === 1 ? "that version" : "those versions"} or later, or let this release run behind the database: unset YDTB_DB_STRICT_VERSIONS (--strict-versions, strictVersions: true).`,
     );
   }
 }

@@ -58,13 +58,26 @@ export class MigrationFailedError extends MigrateError {
     const f = failure;
     const where = f.file ? `, ${f.file}${f.line !== undefined ? `:${f.line}:${f.column}` : ""}` : "";
     super(
-      "MIGRATION_FAILED",
+      f.lockWait ? "MIGRATION_LOCK_TIMEOUT" : "MIGRATION_FAILED",
       `"${f.package}" migration "${f.id}" (${f.direction}${where}) failed` +
         `${f.statement !== undefined ? ` at statement ${f.statement}` : ""}: ${f.pgCode ? `[${f.pgCode}] ` : ""}${f.pgMessage}` +
         `${f.excerpt ? `\n  statement: ${f.excerpt}` : ""}` +
-        `\nIts changes were rolled back and nothing after it ran. Fix the migration and run again; the migrations before it stay applied.`,
+        (f.lockWait ? lockWaitAdvice(f.lockWait) : `\nIts changes were rolled back and nothing after it ran. Fix the migration and run again; the migrations before it stay applied.`),
       options.cause === undefined ? {} : { cause: options.cause },
     );
     if (options.result) Object.defineProperty(this, "result", { value: Object.freeze(options.result), enumerable: true, writable: false, configurable: false });
   }
+}
+
+function lockWaitAdvice(wait: NonNullable<MigrationFailure["lockWait"]>): string {
+  const who = wait.blockers.length
+    ? wait.blockers.map((b) => `pid ${b.pid} ("${b.applicationName}", ${b.state}${b.since ? ` since ${b.since}` : ""}): ${b.query || "(no query)"}`).join("; ")
+    : "a session that released its lock before it could be seen";
+  const end = wait.blockers.map((b) => `SELECT pg_terminate_backend(${b.pid})`).join("; ");
+  return (
+    `\nIt waited ${wait.lockTimeoutMs} ms for a table lock on each of ${wait.attempts} attempt${wait.attempts === 1 ? "" : "s"}, blocked by ${who}. ` +
+    `Each attempt was rolled back so other sessions' queries did not queue behind it; nothing after it ran. ` +
+    `Let that session finish (or end it${end ? `: ${end}` : ""}) and run again, or give the migration longer: ` +
+    `a "-- ydtb:lock-timeout 30s" header, the manifest's lockTimeout, or --migration-lock-timeout.`
+  );
 }

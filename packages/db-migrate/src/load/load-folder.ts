@@ -4,6 +4,7 @@ import { migrationsFolder, type DatabaseManifest } from "@ydtb/db-registry";
 import { MigrationLoadError, OrphanMigrationFileError } from "../errors/load-errors.ts";
 import type { LoadedMigration, MigrationBody } from "../model/loaded-package.ts";
 import { isNoTransaction, withoutBom } from "../sql/no-transaction-marker.ts";
+import { LOCK_TIMEOUT_HEADER, readLockTimeoutHeader } from "../sql/lock-timeout-header.ts";
 import { checksumSql } from "./checksum.ts";
 import { JOURNAL_FILE, readJournal } from "./read-journal.ts";
 
@@ -51,8 +52,8 @@ export function loadFolder(manifest: DatabaseManifest): Omit<LoadedMigration, "v
     const text = readText(manifest.packageName, file);
     const downName = `${entry.tag}.down.sql`;
     const downFile = join(folder, downName);
-    const down = files.has(downName) ? sqlBody(downFile, readText(manifest.packageName, downFile)) : undefined;
-    return { package: manifest.packageName, id: entry.tag, index, checksum: checksumSql(text), up: sqlBody(file, text), ...(down ? { down } : {}) };
+    const down = files.has(downName) ? sqlBody(manifest.packageName, downFile, readText(manifest.packageName, downFile)) : undefined;
+    return { package: manifest.packageName, id: entry.tag, index, checksum: checksumSql(text), up: sqlBody(manifest.packageName, file, text), ...(down ? { down } : {}) };
   });
 }
 
@@ -69,6 +70,10 @@ function readText(packageName: string, file: string): string {
   return text;
 }
 
-function sqlBody(file: string, text: string): MigrationBody {
-  return { kind: "sql", file, text: withoutBom(text), transaction: !isNoTransaction(text) };
+function sqlBody(packageName: string, file: string, text: string): MigrationBody {
+  const header = readLockTimeoutHeader(text);
+  if (header && "invalid" in header) {
+    throw new MigrationLoadError(packageName, file, `has "${LOCK_TIMEOUT_HEADER} ${header.invalid}", which is not a duration; write e.g. "${LOCK_TIMEOUT_HEADER} 10s" (ms, s or min)`);
+  }
+  return { kind: "sql", file, text: withoutBom(text), transaction: !isNoTransaction(text), ...(header ? { lockTimeoutMs: header.ms } : {}) };
 }

@@ -42,6 +42,8 @@ export function loadPackageMigrations(manifest: DatabaseManifest): LoadedPackage
     dependencies: impliedDependencies(manifest),
     migrations: attributed,
     releasedVersions: attribution.versions,
+    ...(manifest.lockTimeoutMs !== undefined ? { lockTimeoutMs: manifest.lockTimeoutMs } : {}),
+    ...(manifest.statementTimeoutMs !== undefined ? { statementTimeoutMs: manifest.statementTimeoutMs } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { DatabaseManifest } from "@ydtb/db-registry";
+import { parseDuration, type DatabaseManifest } from "@ydtb/db-registry";
 import type { LoadedMigration } from "../model/loaded-package.ts";
 import { checksumTypeScript } from "./checksum.ts";
 
@@ -13,13 +13,15 @@ export function loadTypeScript(manifest: DatabaseManifest): Omit<LoadedMigration
   const definitions = manifest.migrations as Exclude<DatabaseManifest["migrations"], string>;
   return definitions.map((def, index) => {
     const transaction = def.transaction ?? true;
+    const lockTimeoutMs = def.lockTimeout === undefined ? undefined : parseDuration(def.lockTimeout);
+    const timeouts = lockTimeoutMs === undefined ? {} : { lockTimeoutMs };
     return {
       package: manifest.packageName,
       id: def.id,
       index,
       checksum: checksumTypeScript(def),
-      up: { kind: "typescript", run: def.up, transaction },
-      ...(def.down ? { down: { kind: "typescript" as const, run: def.down, transaction } } : {}),
+      up: { kind: "typescript", run: def.up, transaction, ...timeouts },
+      ...(def.down ? { down: { kind: "typescript" as const, run: def.down, transaction, ...timeouts } } : {}),
     };
   });
 }

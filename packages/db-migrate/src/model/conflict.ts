@@ -1,5 +1,5 @@
 /** What kind of disagreement between the code and the history a {@link Conflict} is. */
-export type ConflictKind = "missing-file" | "checksum-mismatch" | "out-of-order" | "duplicate-id";
+export type ConflictKind = "missing-file" | "checksum-mismatch" | "out-of-order" | "duplicate-id" | "database-ahead";
 
 /**
  * A disagreement between the migrations in the code and the history in the database,

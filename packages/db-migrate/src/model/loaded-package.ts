@@ -13,12 +13,16 @@ export type MigrationBody =
       readonly text: string;
       /** False when the file's first line is `-- ydtb:no-transaction`. */
       readonly transaction: boolean;
+      /** From a `-- ydtb:lock-timeout 10s` header: this migration's `lock_timeout`, ms. */
+      readonly lockTimeoutMs?: number;
     }
   | {
       readonly kind: "typescript";
       readonly run: (db: Orm) => Promise<unknown> | unknown;
       /** From the definition's `transaction` (default true). */
       readonly transaction: boolean;
+      /** From the definition's `lockTimeout`, ms. */
+      readonly lockTimeoutMs?: number;
     };
 
 /** One migration, read and identified: (package, id), checksum, attributed version. */
@@ -45,4 +49,7 @@ export interface LoadedPackage {
   readonly migrations: readonly LoadedMigration[];
   /** Released versions named in `migrations.versions.json`, ascending. */
   readonly releasedVersions: readonly string[];
+  /** The manifest's `lockTimeout` / `statementTimeout`, ms. */
+  readonly lockTimeoutMs?: number;
+  readonly statementTimeoutMs?: number;
 }

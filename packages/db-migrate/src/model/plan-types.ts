@@ -51,6 +51,31 @@ export interface PlanStep {
   readonly transaction: boolean;
 }
 
+/**
+ * A package whose database holds applied migrations of a later release than this code's: an
+ * instance of the previous release booting during a rolling deploy (or a rollback deploy).
+ */
+export interface PackageAhead {
+  readonly package: string;
+  /** This code's version (package.json). */
+  readonly codeVersion: string;
+  /** The true database version: the latest release among the applied migrations this code lacks. */
+  readonly databaseVersion: string;
+  /** The applied migrations this code does not have, with the release each was applied as, in the order applied. */
+  readonly migrations: readonly { readonly id: string; readonly version: string }[];
+}
+
+/** A package left unmigrated because a dependency is ahead at a version outside the range it declares. */
+export interface HeldBack {
+  readonly package: string;
+  /** Its migrations left pending. */
+  readonly pending: readonly string[];
+  readonly dependency: string;
+  readonly range: string;
+  /** The dependency's version in the database, or "held back" when the dependency is held back itself. */
+  readonly databaseVersion: string;
+}
+
 /** The ordered steps, and the conflicts that forbid running them. */
 export interface MigrationPlan {
   readonly target: MigrationTarget;
@@ -59,4 +84,8 @@ export interface MigrationPlan {
   readonly steps: readonly PlanStep[];
   /** Non-empty: `migrate()` refuses to run. */
   readonly conflicts: readonly Conflict[];
+  /** Packages the database is ahead of (not migrated; a warning, or a refusal with `strictVersions`). */
+  readonly ahead: readonly PackageAhead[];
+  /** Packages not migrated because a dependency is ahead of what they accept. */
+  readonly heldBack: readonly HeldBack[];
 }

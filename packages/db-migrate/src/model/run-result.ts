@@ -1,16 +1,35 @@
 import type { MigrationPlan } from "./plan-types.ts";
 
+/** A backend that held a lock a migration waited for (`pg_blocking_pids` ⨝ `pg_stat_activity`). */
+export interface BlockingBackend {
+  readonly pid: number;
+  readonly applicationName: string;
+  readonly state: string;
+  /** Its current or last query, first 200 characters. */
+  readonly query: string;
+  /** When its transaction (else its query) started: since when it holds its locks. */
+  readonly since: string | null;
+}
+
 /** A step starting or finishing, for progress output. */
 export interface ProgressEvent {
   /** 0-based position in the plan. */
   readonly index: number;
   readonly total: number;
-  readonly status: "running" | "applied" | "failed" | "skipped";
+  /** `retrying`: it timed out waiting for a table lock, was rolled back, and runs again after `retryInMs`. */
+  readonly status: "running" | "applied" | "failed" | "skipped" | "retrying";
   readonly direction: "up" | "down";
   readonly package: string;
   readonly id: string;
   /** Set once the step finished. */
   readonly ms?: number;
+  /** `retrying` only: the attempt that timed out (1-based), of `attempts`. */
+  readonly attempt?: number;
+  readonly attempts?: number;
+  readonly retryInMs?: number;
+  readonly lockTimeoutMs?: number;
+  /** `retrying` only: who held the lock, as seen while the attempt waited (server only). */
+  readonly blockers?: readonly BlockingBackend[];
 }
 
 /** What a failed migration reports: where it failed and what PostgreSQL said. */
@@ -29,6 +48,13 @@ export interface MigrationFailure {
   /** The PostgreSQL SQLSTATE, e.g. `42P01`. */
   readonly pgCode?: string;
   readonly pgMessage: string;
+  /** Set when it failed waiting for a table lock (55P03) on every attempt: the error's code is then `MIGRATION_LOCK_TIMEOUT`. */
+  readonly lockWait?: {
+    readonly attempts: number;
+    readonly lockTimeoutMs: number;
+    /** The backends that held the lock (empty when none could be seen, e.g. it was released as we looked). */
+    readonly blockers: readonly BlockingBackend[];
+  };
 }
 
 /** A step's error: a `MigrationFailedError` (described here so results do not depend on the error classes). */

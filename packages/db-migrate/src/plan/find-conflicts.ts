@@ -16,12 +16,13 @@ export function uniqueMigrations(pkg: LoadedPackage): LoadedMigration[] {
 /**
  * Disagreements between a package's code and its applied migrations that no target may run
  * past (pure): duplicate ids, an applied migration whose file is gone, an applied migration
- * whose checksum changed.
+ * whose checksum changed. Applied migrations of a later release (`ahead`, see `databaseAhead`)
+ * are not missing files.
  *
  * @example
  * findConflicts(basic, appliedOfBasic) // [{ kind: "checksum-mismatch", ... }]
  */
-export function findConflicts(pkg: LoadedPackage, applied: readonly AppliedMigration[]): Conflict[] {
+export function findConflicts(pkg: LoadedPackage, applied: readonly AppliedMigration[], ahead: ReadonlySet<string> = new Set()): Conflict[] {
   const name = pkg.packageName;
   const conflicts: Conflict[] = [];
   const seen = new Map<string, LoadedMigration>();
@@ -39,6 +40,7 @@ export function findConflicts(pkg: LoadedPackage, applied: readonly AppliedMigra
   }
   for (const a of [...applied].sort((x, y) => x.order - y.order)) {
     const m = seen.get(a.id);
+    if (!m && ahead.has(a.id)) continue; // a later release's migration: the database is ahead, not broken
     if (!m) {
       conflicts.push({
         kind: "missing-file",

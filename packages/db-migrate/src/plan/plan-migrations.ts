@@ -2,7 +2,8 @@ import { buildPackageGraph, dependenciesOf, topologicalOrder } from "../graph/pa
 import { IrreversibleMigrationError, RollbackBlockedError } from "../errors/plan-errors.ts";
 import type { Conflict } from "../model/conflict.ts";
 import type { LoadedMigration, LoadedPackage } from "../model/loaded-package.ts";
-import { DEFAULT_TARGET, type AppliedMigration, type MigrationPlan, type MigrationTarget, type PlanStep } from "../model/plan-types.ts";
+import { DEFAULT_TARGET, type AppliedMigration, type MigrationPlan, type MigrationTarget, type PackageAhead, type PlanStep } from "../model/plan-types.ts";
+import { databaseAhead, heldBackPackages } from "./database-ahead.ts";
 import { fileOf, findConflicts, uniqueMigrations } from "./find-conflicts.ts";
 import { brokenDependents } from "./rollback-dependents.ts";
 import { stepsForTarget } from "./target-steps.ts";
@@ -23,6 +24,11 @@ export interface PlanInput {
  * Plans a run from the applied set (pure: values in, values out). Ups go in package order
  * (dependencies first, ties by name) then migration order; downs undo dependents first, each
  * package newest first.
+ *
+ * Newer database, older code (target latest): a package whose database holds applied
+ * migrations of a later release than its code (`ahead`) is not migrated when all its own
+ * migrations are applied; a package whose dependency is ahead of the range it declares waits
+ * (`heldBack`). Otherwise such a database is a `database-ahead` conflict.
  *
  * Conflicts (returned, not thrown): an applied migration whose file is gone, an applied
  * migration whose checksum changed, a new migration ordered before applied ones of its
@@ -49,7 +55,10 @@ export function planMigrations(input: PlanInput): MigrationPlan {
   }
   const appliedIds = new Map([...appliedBy].map(([name, rows]) => [name, new Set(rows.map((a) => a.id))]));
   const isApplied = (pkg: string, id: string) => appliedIds.get(pkg)?.has(id) ?? false;
-  const conflicts: Conflict[] = order.flatMap((name) => findConflicts(byName.get(name)!, appliedBy.get(name) ?? []));
+  const ahead = order.flatMap((name) => databaseAhead(byName.get(name)!, appliedBy.get(name) ?? []) ?? []);
+  const aheadBy = new Map(ahead.map((a) => [a.package, a]));
+  const conflicts: Conflict[] = order.flatMap((name) => findConflicts(byName.get(name)!, appliedBy.get(name) ?? [], new Set(aheadBy.get(name)?.migrations.map((m) => m.id))));
+  conflicts.push(...aheadConflicts(ahead, target, byName, isApplied));
 
   const wanted = stepsForTarget({ target, order, byName, appliedBy, isApplied, dependenciesOf: (name) => dependenciesOf(graph, name) });
   const ups: PlanStep[] = [];
@@ -89,7 +98,34 @@ export function planMigrations(input: PlanInput): MigrationPlan {
     .map((m) => ({ package: m.package, id: m.id, ...fileOf(m) }));
   if (irreversible.length > 0) throw new IrreversibleMigrationError(irreversible);
 
-  return { target, order, steps: [...downSteps, ...ups], conflicts };
+  // Newer database, older code: packages whose dependency is ahead of the range they accept wait.
+  const pendingOf = (name: string) => ups.filter((s) => s.package === name).map((s) => s.id);
+  const heldBack = target.kind === "latest" ? heldBackPackages(order, byName, aheadBy, pendingOf) : [];
+  const held = new Set(heldBack.map((h) => h.package));
+  return { target, order, steps: [...downSteps, ...ups.filter((s) => !held.has(s.package))], conflicts, ahead, heldBack };
+}
+
+// The database is ahead of this code: fine for a boot to latest when every migration of the
+// code is applied (the previous release runs behind); anything else would run this code's
+// migrations, or undo a later release's, without that release's files.
+function aheadConflicts(ahead: readonly PackageAhead[], target: MigrationTarget, byName: ReadonlyMap<string, LoadedPackage>, isApplied: (pkg: string, id: string) => boolean): Conflict[] {
+  return ahead.flatMap((a) => {
+    const ids = a.migrations.map((m) => `${m.id} (${m.version})`).join(", ");
+    const pending = uniqueMigrations(byName.get(a.package)!).filter((m) => !isApplied(a.package, m.id));
+    const lead = `"${a.package}" is at ${a.databaseVersion} in the database, ahead of this code (${a.codeVersion}): ${ids} ${a.migrations.length === 1 ? "was" : "were"} applied by a later release`;
+    if (target.kind !== "latest") {
+      return [{ kind: "database-ahead" as const, package: a.package, id: a.migrations[0]!.id, message: `${lead}. Moving it to a version or undoing steps needs that release's migration files: run this with the code of ${a.databaseVersion} or later.` }];
+    }
+    if (pending.length === 0) return [];
+    return [
+      {
+        kind: "database-ahead" as const,
+        package: a.package,
+        id: pending[0]!.id,
+        message: `${lead}, yet this code's ${pending.map((m) => m.id).join(", ")} ${pending.length === 1 ? "is" : "are"} not applied, so it cannot run behind it. Deploy ${a.databaseVersion} or later of "${a.package}".`,
+      },
+    ];
+  });
 }
 
 function upStep(pkg: LoadedPackage, m: LoadedMigration, reason: string): PlanStep {

@@ -50,7 +50,7 @@ export function planRun(input: PlanRunInput): RunDecision {
     return { kind: "plan", plan, fromSummary: false };
   }
   if (target.kind !== "latest" || !summaryMatches(input.packages, input.state.versions)) return { kind: "needs-applied" };
-  return { kind: "plan", plan: { target, order: input.order, steps: [], conflicts: [] }, fromSummary: true, versions: input.state.versions };
+  return { kind: "plan", plan: { target, order: input.order, steps: [], conflicts: [], ahead: [], heldBack: [] }, fromSummary: true, versions: input.state.versions };
 }
 
 function summaryMatches(packages: readonly LoadedPackage[], rows: readonly PackageVersionRow[]): boolean {

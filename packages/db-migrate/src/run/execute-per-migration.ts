@@ -2,12 +2,16 @@ import type { AppliedState } from "../plan/applied-state.ts";
 import type { StepResult } from "../model/run-result.ts";
 import type { PreparedStep } from "./prepare-steps.ts";
 import { runMigration } from "./run-migration.ts";
-import { asFailure, recordFailed, recordSuccess, stepBase, stepResult, type RunContext } from "./step-records.ts";
+import { withLockRetries } from "./lock-retries.ts";
+import { setLocalTimeouts } from "./lock-wait.ts";
+import { asFailure, policyOf, recordFailed, recordSuccess, stepBase, stepResult, type RunContext } from "./step-records.ts";
 
 /**
  * Mode "per-migration": each step in its own transaction with its history row (a
- * non-transactional step statement by statement, then its row). The first failure is rolled
- * back, recorded as a failed attempt, and the steps after it are skipped.
+ * non-transactional step statement by statement, then its row). A transactional step runs
+ * under `SET LOCAL lock_timeout` (and `statement_timeout`, see `lockWaitPolicy`) and is retried
+ * when a lock wait times out (`withLockRetries`). The first failure is rolled back, recorded as
+ * a failed attempt, and the steps after it are skipped.
  *
  * @example
  * const results = await executePerMigration(run, prepared, state);
@@ -27,10 +31,16 @@ export async function executePerMigration(run: RunContext, prepared: readonly Pr
     const t0 = performance.now();
     try {
       if (p.step.transaction) {
-        await run.conn.transaction(async (tx) => {
-          await runMigration(tx, p);
-          await recordSuccess(tx, run, p, performance.now() - t0);
-        });
+        // Bounded lock waits: a statement that cannot get its table lock in time gives up, the
+        // transaction rolls back (so queries queued behind it go on), and it is tried again.
+        const policy = policyOf(run, p);
+        await withLockRetries({ policy, probe: run.probe, onProgress: run.onProgress, current: () => ({ event, policy }) }, () =>
+          run.conn.transaction(async (tx) => {
+            await tx.exec(setLocalTimeouts(policy));
+            await runMigration(tx, p);
+            await recordSuccess(tx, run, p, performance.now() - t0);
+          }),
+        );
       } else {
         await runMigration(run.conn, p);
         await recordSuccess(run.conn, run, p, performance.now() - t0);

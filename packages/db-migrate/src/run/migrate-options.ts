@@ -30,4 +30,18 @@ export interface MigrateOptions {
   /** Default `HISTORY_TABLE` (`ydtb_schema_history`); also names the lock. */
   readonly historyTable?: string;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Refuse (`DatabaseAheadError`) when the database holds migrations of a later release than
+   * the code's. Default false: those packages are not migrated, the run reports them in
+   * `plan.ahead` and goes on (an instance of the previous release during a rolling deploy).
+   */
+  readonly strictVersions?: boolean;
+  /** `lock_timeout` of each transactional migration, ms. Default `DEFAULT_MIGRATION_LOCK_TIMEOUT_MS` (5 s); a migration's header and its manifest win. */
+  readonly migrationLockTimeoutMs?: number;
+  /** Retries of a migration whose lock wait timed out. Default `DEFAULT_LOCK_RETRIES` (3). */
+  readonly lockRetries?: number;
+  /** Pause before the first retry, ms, doubled each time. Default `DEFAULT_LOCK_RETRY_BACKOFF_MS` (1 s). */
+  readonly lockRetryBackoffMs?: number;
+  /** `statement_timeout` of each transactional migration, ms; 0 = none (default). The manifest's `statementTimeout` wins. */
+  readonly statementTimeoutMs?: number;
 }

@@ -1,6 +1,6 @@
 import type { Connection, Database } from "@ydtb/db-client";
 import type { DatabaseManifest } from "@ydtb/db-registry";
-import { NonTransactionalInAllModeError, PlanConflictError } from "../errors/plan-errors.ts";
+import { DatabaseAheadError, NonTransactionalInAllModeError, PlanConflictError } from "../errors/plan-errors.ts";
 import { MigrationFailedError } from "../errors/run-errors.ts";
 import { buildPackageGraph, topologicalOrder } from "../graph/package-graph.ts";
 import { historyTableNames, type HistoryTableNames } from "../history/history-schema.ts";
@@ -18,7 +18,8 @@ import { executePerMigration } from "./execute-per-migration.ts";
 import { DEFAULT_MIGRATE_MODE, type MigrateOptions } from "./migrate-options.ts";
 import { withMigrationLock } from "./migration-lock.ts";
 import { prepareSteps } from "./prepare-steps.ts";
-import { stepResult } from "./step-records.ts";
+import type { BlockerProbe } from "./lock-retries.ts";
+import { stepResult, type RunContext } from "./step-records.ts";
 
 /**
  * Brings the database to `target` under the migration lock: load → graph → plan → prepare
@@ -30,8 +31,14 @@ import { stepResult } from "./step-records.ts";
  * Throws before anything runs: load errors, graph errors, `SqlMigrationError` (syntax,
  * transaction control, misplaced non-transactional or non-idempotent statements anywhere in the
  * plan), `PlanConflictError`, the plan's refusals, `NonTransactionalInAllModeError`,
- * `LockTimeoutError`. Throws `MigrationFailedError` with a frozen `result` when a migration
- * fails: its transaction is rolled back, a failed attempt is recorded, nothing after it runs.
+ * `LockTimeoutError`, and with `strictVersions` `DatabaseAheadError`. Throws
+ * `MigrationFailedError` with a frozen `result` when a migration fails: its transaction is
+ * rolled back, a failed attempt is recorded, nothing after it runs (code
+ * `MIGRATION_LOCK_TIMEOUT` when every attempt timed out waiting for a table lock).
+ *
+ * A database ahead of the code (an older release booting during a rolling deploy) is not
+ * migrated for those packages: `result.plan.ahead` / `heldBack` say which, and their versions
+ * rows are left as the later release wrote them.
  *
  * @example
  * const result = await migrate(db, registry.list());
@@ -45,7 +52,7 @@ export async function migrate(db: Database, manifests: readonly DatabaseManifest
   const tables = historyTableNames(options.historyTable);
   const counter: QueryCounter = { count: 0 };
   const run = await withMigrationLock(db, { lockTimeoutMs: options.lockTimeoutMs, historyTable: tables.history, counter }, (conn) =>
-    migrateLocked(conn, { packages, order, tables, options }),
+    migrateLocked(conn, { db, packages, order, tables, options }),
   );
   // Counted after the unlock, so the lock's own round trips are in the figure.
   const result: MigrationRunResult = { ...run.result, queryCount: counter.count, ms: performance.now() - started };
@@ -54,6 +61,7 @@ export async function migrate(db: Database, manifests: readonly DatabaseManifest
 }
 
 interface LockedInput {
+  readonly db: Database;
   readonly packages: readonly LoadedPackage[];
   readonly order: readonly string[];
   readonly tables: HistoryTableNames;
@@ -86,27 +94,60 @@ async function migrateLocked(conn: Connection, input: LockedInput): Promise<{ re
   if (decision.fromSummary) return { result: finish([], versionStatesOf(decision.versions ?? [], order)) };
 
   refuseUnrunnable(plan, options);
+  // Packages the database is ahead of keep the summary the later release wrote.
+  const current = packages.filter((p) => !plan.ahead.some((a) => a.package === p.packageName));
   const prepared = await prepareSteps(plan.steps, packages);
   const state = AppliedState.from(applied);
-  if (dryRun) return { result: finish(plan.steps.map((s) => stepResult(s, "skipped", 0)), state.versionStates(packages, order)) };
+  if (dryRun) return { result: finish(plan.steps.map((s) => stepResult(s, "skipped", 0)), trueVersions(state.versionStates(packages, order), plan)) };
 
-  const ctx = { conn, tables, appliedBy: options.appliedBy ?? defaultAppliedBy(), onProgress: options.onProgress, packages };
+  const ctx: RunContext = {
+    conn,
+    tables,
+    appliedBy: options.appliedBy ?? defaultAppliedBy(),
+    onProgress: options.onProgress,
+    packages,
+    lockWait: {
+      ...(options.migrationLockTimeoutMs !== undefined ? { lockTimeoutMs: options.migrationLockTimeoutMs } : {}),
+      ...(options.lockRetries !== undefined ? { retries: options.lockRetries } : {}),
+      ...(options.lockRetryBackoffMs !== undefined ? { backoffMs: options.lockRetryBackoffMs } : {}),
+      ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+    },
+    ...(await blockerProbe(input.db, conn, prepared)),
+  };
   const steps = (options.mode ?? DEFAULT_MIGRATE_MODE) === "all" ? await executeAll(ctx, prepared, state) : await executePerMigration(ctx, prepared, state);
   const failure = steps.find((s) => s.status === "failed")?.error;
   try {
-    await writeVersionRows(conn, tables, state.versionRows(packages));
+    await writeVersionRows(conn, tables, state.versionRows(current));
   } catch (error) {
     if (!failure) throw error;
     // The migration's failure is what the caller must see; the versions rows are a summary the
     // planner re-checks (a stale one only costs the next boot a full read) and are rewritten then.
   }
-  return { result: finish(steps, state.versionStates(packages, order)), ...(failure ? { failure } : {}) };
+  return { result: finish(steps, trueVersions(state.versionStates(packages, order), plan)), ...(failure ? { failure } : {}) };
 }
 
 function refuseUnrunnable(plan: MigrationPlan, options: MigrateOptions): void {
   if (plan.conflicts.length > 0) throw new PlanConflictError(plan.conflicts);
+  if (options.strictVersions && plan.ahead.length > 0) throw new DatabaseAheadError(plan.ahead);
   if ((options.mode ?? DEFAULT_MIGRATE_MODE) === "all") {
     const outside = plan.steps.filter((s) => !s.transaction);
     if (outside.length > 0) throw new NonTransactionalInAllModeError(outside);
   }
+}
+
+// Server only (PGlite has one connection: nothing else can hold a lock): the locked
+// connection's backend pid, so a waiting migration's blockers can be read from the pool.
+async function blockerProbe(db: Database, conn: Connection, prepared: readonly { readonly step: { readonly transaction: boolean } }[]): Promise<{ probe?: BlockerProbe }> {
+  if (db.kind !== "postgres" || !prepared.some((p) => p.step.transaction)) return {};
+  const [row] = await conn.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+  return row ? { probe: { db, pid: row.pid } } : {};
+}
+
+// What the code computes for a package the database is ahead of is this code's idea; the
+// database's version is the later release's.
+function trueVersions(states: readonly PackageVersionState[], plan: MigrationPlan): PackageVersionState[] {
+  return states.map((s) => {
+    const ahead = plan.ahead.find((a) => a.package === s.package);
+    return ahead ? { ...s, databaseVersion: ahead.databaseVersion } : s;
+  });
 }

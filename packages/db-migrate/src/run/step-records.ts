@@ -6,6 +6,8 @@ import type { LoadedPackage } from "../model/loaded-package.ts";
 import type { PlanStep } from "../model/plan-types.ts";
 import type { ProgressEvent, StepResult } from "../model/run-result.ts";
 import type { PreparedStep } from "./prepare-steps.ts";
+import { lockWaitPolicy, type LockWaitPolicy } from "./lock-wait.ts";
+import type { BlockerProbe } from "./lock-retries.ts";
 import { postgresError } from "./postgres-error.ts";
 
 /** What an executor needs: the locked connection, the tables, who runs it. */
@@ -15,6 +17,20 @@ export interface RunContext {
   readonly appliedBy: string;
   readonly onProgress?: (event: ProgressEvent) => void;
   readonly packages: readonly LoadedPackage[];
+  /** The run's lock-wait options (a migration's header and its manifest override `lockTimeoutMs`). */
+  readonly lockWait?: Partial<LockWaitPolicy>;
+  /** Server only: where to see who blocks a waiting migration. */
+  readonly probe?: BlockerProbe;
+}
+
+/**
+ * The lock-wait policy of a prepared step: its body's header, its package's manifest, the run.
+ *
+ * @example
+ * await tx.exec(setLocalTimeouts(policyOf(run, p)));
+ */
+export function policyOf(run: RunContext, p: PreparedStep): LockWaitPolicy {
+  return lockWaitPolicy(p.body, run.packages.find((x) => x.packageName === p.step.package) ?? {}, run.lockWait);
 }
 
 /** The fields a step's result and progress events share. */
