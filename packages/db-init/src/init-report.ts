@@ -54,12 +54,13 @@ const line = (d: Diagnostic) =>
   (d.suggestion ? `\n      fix: ${d.suggestion.replace(/\n/g, "\n           ")}` : "");
 
 /**
- * Formats a report for a terminal: one summary line, then whatever needs attention.
+ * Formats a report for a terminal: one summary line, then whatever needs attention. `command`
+ * labels a failure (`rollback failed in the migrate phase`) instead of the phase alone.
  *
  * @example
  * console.log(formatInitReport(report));
  */
-export function formatInitReport(report: InitReport): string {
+export function formatInitReport(report: InitReport, options: { readonly command?: string } = {}): string {
   const out: string[] = [];
   const ms = report.ms;
   const phases = (Object.keys(ms) as (keyof typeof ms)[])
@@ -71,7 +72,10 @@ export function formatInitReport(report: InitReport): string {
       `${report.packages.length} package${report.packages.length === 1 ? "" : "s"}, ${applied(report)}, ` +
       `${report.warnings.length} warning${report.warnings.length === 1 ? "" : "s"}; ${ms.total?.toFixed(0) ?? "?"} ms (${phases})`,
   );
-  if (report.error) out.push(`\n${report.failedPhase ? `${report.failedPhase} failed` : "failed"}: [${report.error.code}] ${report.error.message}`);
+  if (report.error) {
+    const where = options.command ? `${options.command} failed${report.failedPhase ? ` in the ${report.failedPhase} phase` : ""}` : report.failedPhase ? `${report.failedPhase} failed` : "failed";
+    out.push(`\n${where}: [${report.error.code}] ${report.error.message}`);
+  }
   if (report.discoveryFailures.length) {
     out.push("\nManifests that failed to load:");
     for (const f of report.discoveryFailures) out.push(`  ${f.package} (${f.file}): ${f.message}`);

@@ -61,3 +61,4 @@ export { runMigration } from "./run-migration.ts";
 export { diffCatalogs, schemaCatalog } from "./schema-catalog.ts";
 export { schemaVersionOf } from "./schema-version.ts";
 export { isIdempotentStatement, NO_TRANSACTION_MARKER, splitBreakpoints, splitStatements, STATEMENT_BREAKPOINT } from "./sql-statements.ts";
+export * from "./adopt/index.ts";
