@@ -72,7 +72,7 @@ export async function baselineFromDrizzle(db: Database, manifests: readonly Data
     const missing: string[] = [];
     const [ours] = await conn.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [tables.applied]);
     const applied = new Set(
-      ours?.ok ? (await conn.query<{ k: string }>(`SELECT "package" || chr(0) || "migration_id" AS k FROM "${tables.applied}"`)).map((r) => r.k) : [],
+      ours?.ok ? (await conn.query<{ package: string; id: string }>(`SELECT "package", "migration_id" AS id FROM "${tables.applied}"`)).map((r) => `${r.package}\0${r.id}`) : [],
     );
     for (const [name, g] of groups) {
       const rows = await readDrizzleHistory(conn, g.table);
