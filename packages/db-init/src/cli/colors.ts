@@ -16,3 +16,8 @@ export function colorsFor(target: { readonly isTTY: boolean; readonly env: Reado
   const on = env.NO_COLOR !== undefined && env.NO_COLOR !== "" ? false : env.FORCE_COLOR !== undefined ? env.FORCE_COLOR !== "0" : target.isTTY;
   return pc.createColors(on);
 }
+
+/** A wait in words: `300 ms`, `60 s`. */
+export function formatWait(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}

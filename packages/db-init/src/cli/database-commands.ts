@@ -3,6 +3,7 @@ import type { DatabaseManifest } from "@ydtb/db-registry";
 import {
   baselineFromDrizzle,
   baselineToVersion,
+  DEFAULT_LOCK_TIMEOUT_MS,
   dropEverything,
   repairChecksums,
   resolveMigration,
@@ -14,7 +15,7 @@ import { UsageError } from "../errors.ts";
 import { formatInitReport } from "../init-report.ts";
 import { initDatabase } from "../init-database.ts";
 import type { Command } from "../parse-command.ts";
-import type { Colors } from "./colors.ts";
+import { formatWait, type Colors } from "./colors.ts";
 import { formatBaseline, formatPlan, formatProgress, formatStatus } from "./format-output.ts";
 import { migrationLockHolder } from "./lock-holder.ts";
 
@@ -37,7 +38,7 @@ const lockOptions = (command: Command) => (command.lockTimeoutMs !== undefined ?
 /** Says at once who holds the migration lock, when another session does, before waiting for it. */
 async function announceLockWait(ctx: DatabaseCommandContext): Promise<void> {
   const holder = await migrationLockHolder(ctx.db);
-  if (holder) ctx.note(`waiting up to ${Math.round((ctx.command.lockTimeoutMs ?? 60_000) / 1000)} s for the migration lock, held by ${holder}`);
+  if (holder) ctx.note(`waiting up to ${formatWait(ctx.command.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS)} for the migration lock, held by ${holder}`);
 }
 
 /**

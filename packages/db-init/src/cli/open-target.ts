@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { openDatabase, redact, type Database, type OpenDatabaseOptions } from "@ydtb/db-client";
 import { DEFAULT_LOCK_TIMEOUT_MS } from "@ydtb/db-migrate";
 import { checkDatabaseUrl, type Command } from "../parse-command.ts";
+import { formatWait } from "./colors.ts";
 import { defaultDataDir } from "./workspace-root.ts";
 
 /** Where a command's database is, before it is opened. */
@@ -44,7 +45,7 @@ export async function openTarget(
   } catch (error) {
     // Busy directory: say so at once, naming the holder, then wait as long as for the lock.
     if ((error as { code?: unknown }).code !== "DATABASE_IN_USE" || waitMs === 0) throw error;
-    onWait(`waiting up to ${Math.round(waitMs / 1000)} s for the PGlite directory: ${(error as Error).message}`);
+    onWait(`waiting up to ${formatWait(waitMs)} for the PGlite directory: ${(error as Error).message}`);
     return openDatabase({ ...base, dataDir: target.dataDir!, waitForDataDirMs: waitMs });
   }
 }
