@@ -1,5 +1,5 @@
 import type { Database } from "@ydtb/db-client";
-import type { DatabaseManifest } from "@ydtb/db-registry";
+import { discoverDatabases, type DatabaseManifest } from "@ydtb/db-registry";
 import { withMigrationLock } from "@ydtb/db-migrate";
 import { ExtensionUnavailableError } from "./errors.ts";
 
@@ -59,4 +59,16 @@ export async function ensureExtensions(db: Database, manifests: readonly Databas
     }
     return created;
   });
+}
+
+/**
+ * The extensions the workspace's manifests need, found by discovery: what an app passes to
+ * `openDatabase({ extensions })` before the pipeline runs (PGlite loads them only at start).
+ * Manifests that fail to load are left to the pipeline, which reports them.
+ *
+ * @example
+ * const db = await openDatabase({ dataDir, extensions: await workspaceExtensions(rootDir) });
+ */
+export async function workspaceExtensions(rootDir: string): Promise<string[]> {
+  return neededExtensions((await discoverDatabases(rootDir)).manifests);
 }

@@ -7,7 +7,7 @@ export { migrationLockHolder } from "./cli/lock-holder.ts";
 export { formatSqlPreview, sqlPreview, type SqlPreview, type SqlPreviewEntry } from "./cli/sql-preview.ts";
 export { checkWorkspaceRoot, defaultDataDir, findWorkspaceRoot } from "./cli/workspace-root.ts";
 export { databaseStatus, type DatabaseStatus, type DatabaseStatusOptions, type MigrationListing } from "./database-status.ts";
-export { ensureExtensions, extensionsOf, neededExtensions, type EnsureExtensionsOptions } from "./ensure-extensions.ts";
+export { ensureExtensions, extensionsOf, neededExtensions, workspaceExtensions, type EnsureExtensionsOptions } from "./ensure-extensions.ts";
 export { ExtensionUnavailableError, InitError, InitFailedError, ResetRefusedError, UsageError, ValidationFailedError } from "./errors.ts";
 export { formatGraph, packageEdges, type PackageEdge } from "./format-graph.ts";
 export { DEFAULT_INIT_MODE, initDatabase, type InitOptions, type InitResult } from "./init-database.ts";
