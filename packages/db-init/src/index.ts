@@ -22,12 +22,8 @@ export {
   type DriftOptions,
   type SchemaDrift,
 } from "./schema-drift.ts";
-export {
-  DEFAULT_DEBOUNCE_MS,
-  formatWatchEvent,
-  WatchModeError,
-  watchDatabases,
-  type DatabaseWatcher,
-  type WatchEvent,
-  type WatchOptions,
-} from "./watch-databases.ts";
+export { debounceQueue, type DebounceQueue } from "./watch/debounce-queue.ts";
+export { reloadDatabases, type ReloadContext } from "./watch/reload-databases.ts";
+export { formatWatchEvent, type WatchEvent } from "./watch/watch-event.ts";
+export { DEFAULT_DEBOUNCE_MS, WatchModeError, watchDatabases, type DatabaseWatcher, type WatchOptions } from "./watch/watch-databases.ts";
+export { isIgnored, isInside, watchTargets, type WatchTarget } from "./watch/watch-targets.ts";

@@ -170,6 +170,9 @@ describe("watchDatabases", () => {
     writeFileSync(file, good.replace(`  schema,\n`, `  schema,,\n`));
     const error = await waitForEvent(mark, "error", (e) => e.package === "@ydtb/basic");
     expect(error.phase).toBe("discover");
+    // The cause keeps the file and line of the syntax error.
+    const line = good.split("\n").findIndex((l) => l === "  schema,") + 1;
+    expect(error.causes?.some((c) => c.location?.startsWith(`${file}:${line}:`))).toBe(true);
     await reloadAfter(mark);
     expect(registry.get("@ydtb/basic")).toBe(before!);
 
