@@ -1,64 +1,55 @@
-export { attributeAll, attributeMigrations, type AttributionResult } from "./attribute-migrations.ts";
-export { checkPackage, schemaDrift, type CheckResult, type DriftResult, type UpDownUpResult } from "./check-package.ts";
-export { checksumSql, checksumTypeScript, migrationDigest, normaliseSql } from "./checksum.ts";
-export type { Conflict, ConflictKind } from "./conflict.ts";
-export { countQueries, type QueryCounter } from "./counting-session.ts";
-export { dropEverything, type DropOptions, type DropResult } from "./drop-everything.ts";
-export {
-  DependencyCycleError,
-  DependencyVersionError,
-  IrreversibleMigrationError,
-  LockTimeoutError,
-  MigrateError,
-  MigrationFailedError,
-  MigrationLoadError,
-  MissingDependencyError,
-  NonIdempotentStatementError,
-  NonTransactionalInAllModeError,
-  PlanConflictError,
-  PlanError,
-  RollbackBlockedError,
-  UnknownTargetError,
-  VersionAttributionError,
-  type MigrationFailure,
-} from "./errors.ts";
+// load/ graph/ plan/ sql/ are pure (files in, values out); run/ history/ commands/ touch the database.
+export { attributeAll, attributeMigrations, type AttributionResult } from "./commands/attribute-migrations.ts";
+export { checkPackage, schemaDrift, type CheckResult, type DriftResult, type UpDownUpResult } from "./commands/check-package.ts";
+export { dropEverything, type DropOptions, type DropResult } from "./commands/drop-everything.ts";
+export { migrationStatus, type PackageStatus, type StatusOptions } from "./commands/migration-status.ts";
+export { repairChecksums, type RepairOptions, type RepairResult } from "./commands/repair-checksums.ts";
+export { diffCatalogs, schemaCatalog } from "./commands/schema-catalog.ts";
+export { DependencyCycleError, DependencyVersionError, MissingDependencyError } from "./errors/graph-errors.ts";
+export { MigrationLoadError, OrphanMigrationFileError, SqlMigrationError, VersionAttributionError, type SqlPosition, type SqlRefusalKind } from "./errors/load-errors.ts";
+export { MigrateError } from "./errors/migrate-error.ts";
+export { IrreversibleMigrationError, NonTransactionalInAllModeError, PlanConflictError, PlanError, RollbackBlockedError, UnknownTargetError } from "./errors/plan-errors.ts";
+export { LockReleaseError, LockTimeoutError, MigrationFailedError, type MigrationFailedOptions } from "./errors/run-errors.ts";
+export { buildPackageGraph, dependenciesOf, dependentsOf, orderOrNames, orderPackages, topologicalOrder, type GraphInput } from "./graph/package-graph.ts";
+export { satisfiesRange } from "./graph/satisfies-range.ts";
 export {
   APPLIED_TABLE,
-  defaultAppliedBy,
+  HISTORY_DIRECTIONS,
   HISTORY_TABLE,
   historyTableNames,
+  historyTables,
   VERSIONS_TABLE,
+  type HistoryDirection,
   type HistoryTableNames,
-  type PackageVersionRow,
-} from "./history-tables.ts";
-export { impliedDependencies, JOURNAL_FILE, loadMigrations, loadPackageMigrations, migrationIdsOf } from "./load-migrations.ts";
-export type { LoadedMigration, LoadedPackage, MigrationBody } from "./loaded-package.ts";
-export {
-  DEFAULT_MIGRATE_MODE,
-  migrate,
-  type MigrateMode,
-  type MigrateOptions,
-  type MigrationRunResult,
-  type PackageVersionState,
-  type ProgressEvent,
-  type StepResult,
-} from "./migrate.ts";
-export { DEFAULT_LOCK_TIMEOUT_MS, LOCK_POLL_INTERVAL_MS, withMigrationLock, type MigrationLockOptions } from "./migration-lock.ts";
-export { migrationStatus, type PackageStatus, type StatusOptions } from "./migration-status.ts";
-export { readVersionAttribution, VERSIONS_FILE, type VersionAttribution } from "./migration-versions.ts";
-export { buildPackageGraph, dependenciesOf, dependentsOf, orderPackages, topologicalOrder, type GraphInput } from "./package-graph.ts";
-export {
-  DEFAULT_TARGET,
-  planMigrations,
-  type AppliedMigration,
-  type MigrationPlan,
-  type MigrationTarget,
-  type PlanInput,
-  type PlanStep,
-} from "./plan-migrations.ts";
-export { repairChecksums, type RepairOptions, type RepairResult } from "./repair-checksums.ts";
-export { runMigration } from "./run-migration.ts";
-export { diffCatalogs, schemaCatalog } from "./schema-catalog.ts";
-export { schemaVersionOf } from "./schema-version.ts";
-export { isIdempotentStatement, NO_TRANSACTION_MARKER, splitBreakpoints, splitStatements, STATEMENT_BREAKPOINT } from "./sql-statements.ts";
+  type HistoryTables,
+} from "./history/history-schema.ts";
+export { readApplied, readVersionRows, writeVersionRows } from "./history/history-store.ts";
+export { MAX_STORED_ERROR_LENGTH, recordMigration, storableText, type HistoryEntry } from "./history/record-migration.ts";
+export { checksumSql, checksumTypeScript, migrationDigest, normaliseSql } from "./load/checksum.ts";
+export { impliedDependencies } from "./load/implied-dependencies.ts";
+export { loadMigrations, loadPackageMigrations, migrationIdsOf } from "./load/load-migrations.ts";
+export { JOURNAL_FILE, readJournal, type JournalEntry } from "./load/read-journal.ts";
+export { readVersionAttribution, VERSIONS_FILE, type VersionAttribution } from "./load/read-versions-file.ts";
+export { compareNames } from "./model/compare-names.ts";
+export type { Conflict, ConflictKind } from "./model/conflict.ts";
+export type { LoadedMigration, LoadedPackage, MigrationBody } from "./model/loaded-package.ts";
+export { DEFAULT_TARGET, type AppliedMigration, type MigrationPlan, type MigrationTarget, type PackageVersionRow, type PlanStep } from "./model/plan-types.ts";
+export type { MigrationFailure, MigrationRunResult, PackageVersionState, ProgressEvent, StepError, StepResult } from "./model/run-result.ts";
+export { AppliedState } from "./plan/applied-state.ts";
+export { planMigrations, type PlanInput } from "./plan/plan-migrations.ts";
+export { planRun, type DatabaseState, type PlanRunInput, type RunDecision } from "./plan/plan-run.ts";
+export { schemaVersionOf } from "./plan/schema-version.ts";
+export { advisoryLock } from "./run/advisory-lock.ts";
+export { defaultAppliedBy } from "./run/applied-by.ts";
+export { countQueries, type QueryCounter } from "./run/counting-session.ts";
+export type { MigrationLockAdapter } from "./run/lock-adapter.ts";
+export { migrate } from "./run/migrate.ts";
+export { DEFAULT_MIGRATE_MODE, type MigrateMode, type MigrateOptions } from "./run/migrate-options.ts";
+export { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock, type MigrationLockOptions } from "./run/migration-lock.ts";
+export { prepareMigration, prepareSteps, type PreparedStep } from "./run/prepare-steps.ts";
+export { runMigration } from "./run/run-migration.ts";
+export { isNoTransaction, NO_TRANSACTION_MARKER, STATEMENT_BREAKPOINT, withoutBom } from "./sql/no-transaction-marker.ts";
+export { prepareSql, type PreparedStatement, type SqlSource } from "./sql/prepare-sql.ts";
+export { loadSqlParser, type SqlParser } from "./sql/sql-parser.ts";
+export { isIdempotent, outsideTransactionOnly, statementKind, transactionControl, type StatementNode } from "./sql/statement-rules.ts";
 export * from "./adopt/index.ts";

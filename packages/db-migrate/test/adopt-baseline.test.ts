@@ -14,7 +14,7 @@ import {
   migrate,
   migrationStatus,
   resolveMigration,
-  splitBreakpoints,
+  STATEMENT_BREAKPOINT,
   type BaselineMismatch,
 } from "../src/index.ts";
 import { basicManifest, coreManifest } from "./fixtures/fixture-packages.ts";
@@ -58,7 +58,7 @@ describeDatabases("baseline from drizzle-kit", (target) => {
 
     const history = await db.query<{ applied_by: string; direction: string; execution_ms: number }>(`SELECT applied_by, direction, execution_ms FROM ${HISTORY_TABLE} ORDER BY id`);
     expect(history.length).toBe(4);
-    expect(history.every((h) => h.applied_by.startsWith(`${ADOPTED_BY_PREFIX} (drizzle.`) && h.direction === "up" && Number(h.execution_ms) === 0)).toBe(true);
+    expect(history.every((h) => h.applied_by.startsWith(`${ADOPTED_BY_PREFIX} (drizzle.`) && h.direction === "baseline" && Number(h.execution_ms) === 0)).toBe(true);
     expect((await migrationStatus(db, all)).map((p) => [p.package, p.pending.length, p.databaseVersion])).toEqual([
       ["@ydtb/core", 0, "1.0.0"],
       ["@ydtb/basic", 0, "1.1.0"],
@@ -129,7 +129,7 @@ describeDatabases("baseline from drizzle-kit", (target) => {
 
 /** Runs a migration file's SQL by hand, as someone building a database without a tool would. */
 async function byHand(db: Database, pkg: "db-core" | "basic", id: string) {
-  for (const statement of splitBreakpoints(readFileSync(join(folder(pkg), `${id}.sql`), "utf8"))) await db.exec(statement);
+  for (const statement of readFileSync(join(folder(pkg), `${id}.sql`), "utf8").split(STATEMENT_BREAKPOINT)) await db.exec(statement);
 }
 
 describeDatabases("baseline --to and resolve", (target) => {
@@ -163,12 +163,14 @@ describeDatabases("baseline --to and resolve", (target) => {
     const entry = await resolveMigration(db, all, { package: "@ydtb/basic", id: "0001_pinned", as: "applied" });
     expect(entry).toMatchObject({ package: "@ydtb/basic", id: "0001_pinned", direction: "up" });
     const [last] = await db.query<{ applied_by: string; direction: string }>(`SELECT applied_by, direction FROM ${HISTORY_TABLE} ORDER BY id DESC LIMIT 1`);
-    expect(last!.direction).toBe("up");
+    expect(last!.direction).toBe("baseline");
     expect(last!.applied_by.startsWith(`${ADOPTED_BY_PREFIX} (resolve --applied, not run)`)).toBe(true);
     expect((await migrationStatus(db, all)).find((p) => p.package === "@ydtb/basic")).toMatchObject({ pending: [], databaseVersion: "1.1.0" });
     expect((await refusal(resolveMigration(db, all, { package: "@ydtb/basic", id: "0001_pinned", as: "applied" }))).code).toBe("ALREADY_APPLIED");
 
     await resolveMigration(db, all, { package: "@ydtb/basic", id: "0001_pinned", as: "rolled-back" });
+    const [undone] = await db.query<{ applied_by: string; direction: string; execution_ms: number }>(`SELECT applied_by, direction, execution_ms FROM ${HISTORY_TABLE} ORDER BY id DESC LIMIT 1`);
+    expect([undone!.direction, Number(undone!.execution_ms), undone!.applied_by.startsWith(`${ADOPTED_BY_PREFIX} (resolve --rolled-back, not run)`)]).toEqual(["down", 0, true]);
     expect((await migrationStatus(db, all)).find((p) => p.package === "@ydtb/basic")).toMatchObject({ pending: ["0001_pinned"], databaseVersion: "1.0.0" });
     expect((await refusal(resolveMigration(db, all, { package: "@ydtb/basic", id: "0001_pinned", as: "rolled-back" }))).code).toBe("NOT_APPLIED");
     expect((await refusal(resolveMigration(db, all, { package: "@ydtb/basic", id: "0009_nope", as: "applied" }))).code).toBe("UNKNOWN_MIGRATION");

@@ -15,7 +15,7 @@ export function pkg(
   const versionOf = (id: string) => Object.entries(released).find(([, ids]) => ids.includes(id))?.[0] ?? null;
   const migrations = (options.migrations ?? []).map((spec, index): LoadedMigration => {
     const s = typeof spec === "string" ? { id: spec } : spec;
-    const body = (dir: string) => ({ kind: "sql" as const, file: `/fixtures/${name}/${s.id}${dir}.sql`, statements: ["SELECT 1"], transaction: true });
+    const body = (dir: string) => ({ kind: "sql" as const, file: `/fixtures/${name}/${s.id}${dir}.sql`, text: "SELECT 1", transaction: true });
     const noDown = "noDown" in s && s.noDown;
     return {
       package: name,

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bindManifest } from "@ydtb/db-registry";
 import { checkPackage } from "../src/index.ts";
@@ -26,6 +26,7 @@ describe("checkPackage (scratch PGlite)", () => {
     const journal = JSON.parse(readFileSync(journalFile, "utf8"));
     journal.entries = journal.entries.slice(0, 1);
     writeFileSync(journalFile, JSON.stringify(journal));
+    for (const f of ["0001_pinned.sql", "0001_pinned.down.sql"]) rmSync(join(dir, "drizzle", f), { force: true });
     writeFileSync(join(dir, "drizzle/0000_notes.down.sql"), 'DROP TABLE IF EXISTS "ydtb_basic_note_tags";\n--> statement-breakpoint\nDROP TABLE IF EXISTS "ydtb_basic_notes";');
     const broken = bindManifest(basicManifest, { packageDir: dir });
 

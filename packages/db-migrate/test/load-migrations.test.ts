@@ -7,11 +7,9 @@ import {
   attributeMigrations,
   checksumSql,
   checksumTypeScript,
-  isIdempotentStatement,
   loadMigrations,
   loadPackageMigrations,
   MigrationLoadError,
-  NonIdempotentStatementError,
   VersionAttributionError,
 } from "../src/index.ts";
 import { basicManifest, coreManifest, folderManifest, removeTempDirs, tempDir, tsManifest, writeFolder } from "./fixtures/fixture-packages.ts";
@@ -24,7 +22,7 @@ describe("loadMigrations", () => {
     expect(core!.migrations.map((m) => m.id)).toEqual(["0000_core", "0001_tools_phase2"]);
     const first = core!.migrations[0]!;
     const text = readFileSync(join(coreManifest.packageDir!, "drizzle/0000_core.sql"), "utf8");
-    expect(first.up.kind === "sql" && first.up.statements.length).toBe(text.split("--> statement-breakpoint").length);
+    expect(first.up).toMatchObject({ kind: "sql", text, transaction: true });
     expect(first.down?.kind).toBe("sql");
     expect(first.version).toBe("1.0.0");
     expect(first.checksum).toBe(checksumSql(text));
@@ -53,36 +51,6 @@ describe("loadMigrations", () => {
     expect(checksumTypeScript({ up: async () => 1 })).not.toBe(checksumTypeScript({ up: async () => 2 }));
     const loaded = loadPackageMigrations(tsManifest("@ydtb/fx-ts", [{ id: "0000_a", up: (db) => db.execute(sql`SELECT 1`), transaction: false }]));
     expect(loaded.migrations[0]).toMatchObject({ id: "0000_a", version: null, up: { kind: "typescript", transaction: false } });
-  });
-
-  test("a -- ydtb:no-transaction file runs outside a transaction and must be idempotent", () => {
-    const dir = tempDir();
-    writeFolder(dir, [{ tag: "0000_idx", up: '-- ydtb:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "i" ON "t" ("x");\n--> statement-breakpoint\nDROP INDEX CONCURRENTLY IF EXISTS "old";' }]);
-    expect(loadPackageMigrations(folderManifest("@ydtb/fx-a", dir)).migrations[0]!.up).toMatchObject({ transaction: false });
-
-    writeFolder(dir, [{ tag: "0000_idx", up: '-- ydtb:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "i" ON "t" ("x");\n--> statement-breakpoint\nCREATE INDEX CONCURRENTLY "j" ON "t" ("y");' }]);
-    try {
-      loadPackageMigrations(folderManifest("@ydtb/fx-a", dir));
-      throw new Error("expected a refusal");
-    } catch (error) {
-      expect(error).toBeInstanceOf(NonIdempotentStatementError);
-      const e = error as NonIdempotentStatementError;
-      expect([e.code, e.migrationId, e.statement]).toEqual(["NON_IDEMPOTENT_STATEMENT", "0000_idx", 2]);
-      expect(e.file).toEndWith("0000_idx.sql");
-    }
-  });
-
-  test("idempotent statements", () => {
-    const yes = [
-      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "i" ON "t" ("x")',
-      "create table if not exists t (id int)",
-      'ALTER TABLE "t" ADD COLUMN IF NOT EXISTS "c" text, DROP COLUMN IF EXISTS "d"',
-      "DROP TABLE IF EXISTS t CASCADE",
-      "CREATE OR REPLACE VIEW v AS SELECT 1",
-    ];
-    const no = ["CREATE INDEX i ON t (x)", "ALTER TABLE t ADD COLUMN c text", 'ALTER TABLE "t" ADD COLUMN IF NOT EXISTS "c" text, ADD COLUMN "d" text', "INSERT INTO t VALUES (1)", "DROP TABLE t"];
-    expect(yes.filter((s) => !isIdempotentStatement(s))).toEqual([]);
-    expect(no.filter((s) => isIdempotentStatement(s))).toEqual([]);
   });
 
   test("a folder without a journal, or a journal entry without its file, names the file and the fix", () => {

@@ -1,5 +1,5 @@
 import type { DatabaseManifest } from "@ydtb/db-registry";
-import { loadMigrations, type LoadedMigration } from "@ydtb/db-migrate";
+import { loadMigrations, STATEMENT_BREAKPOINT, type LoadedMigration } from "@ydtb/db-migrate";
 import semver from "semver";
 import { UsageError } from "../errors.ts";
 import { parseTarget } from "../parse-command.ts";
@@ -57,11 +57,18 @@ export function sqlPreview(manifests: readonly DatabaseManifest[], spec: string,
       const body = direction === "up" ? m.up : m.down;
       if (!body) throw new UsageError(`sql: "${target.package}" ${m.id} has no down (no ${m.id}.down.sql beside it): it cannot be rolled back`);
       return body.kind === "sql"
-        ? { id: m.id, version: m.version, transaction: body.transaction, file: body.file, statements: body.statements, typescript: false }
+        ? { id: m.id, version: m.version, transaction: body.transaction, file: body.file, statements: chunks(body.text), typescript: false }
         : { id: m.id, version: m.version, transaction: body.transaction, statements: [], typescript: true };
     }),
   };
 }
+
+/** The file's chunks between `--> statement-breakpoint` markers, as drizzle-kit wrote them. */
+const chunks = (text: string) =>
+  text
+    .split(STATEMENT_BREAKPOINT)
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0);
 
 /** The preview as SQL text: a comment line per migration, then its statements. */
 export function formatSqlPreview(preview: SqlPreview): string {

@@ -1,4 +1,4 @@
-import { MigrateError } from "../errors.ts";
+import { MigrateError } from "../errors/migrate-error.ts";
 
 /** Why one drizzle history row or one migration file stops a baseline. */
 export interface BaselineMismatch {

@@ -2,9 +2,11 @@ import type { Database } from "@ydtb/db-client";
 import type { DatabaseManifest } from "@ydtb/db-registry";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import semver from "semver";
-import { defaultAppliedBy, historyTableNames } from "../history-tables.ts";
-import { loadMigrations } from "../load-migrations.ts";
-import { withMigrationLock } from "../migration-lock.ts";
+import { historyTableNames } from "../history/history-schema.ts";
+import { historyTablesExist, readApplied } from "../history/history-store.ts";
+import { loadMigrations } from "../load/load-migrations.ts";
+import { defaultAppliedBy } from "../run/applied-by.ts";
+import { withMigrationLock } from "../run/migration-lock.ts";
 import { BaselineMismatchError, DrizzleHistoryNotFoundError, ResolveError, type BaselineMismatch } from "./adopt-errors.ts";
 import { drizzleFiles } from "./drizzle-files.ts";
 import { DEFAULT_DRIZZLE_TABLE, drizzleTableName, readDrizzleHistory, type DrizzleTable } from "./drizzle-history.ts";
@@ -70,10 +72,7 @@ export async function baselineFromDrizzle(db: Database, manifests: readonly Data
     const entries: AdoptEntry[] = [];
     const mismatches: BaselineMismatch[] = [];
     const missing: string[] = [];
-    const [ours] = await conn.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [tables.applied]);
-    const applied = new Set(
-      ours?.ok ? (await conn.query<{ package: string; id: string }>(`SELECT "package", "migration_id" AS id FROM "${tables.applied}"`)).map((r) => `${r.package}\0${r.id}`) : [],
-    );
+    const applied = new Set(((await historyTablesExist(conn, tables)) ? await readApplied(conn, tables) : []).map((a) => `${a.package}\0${a.id}`));
     for (const [name, g] of groups) {
       const rows = await readDrizzleHistory(conn, g.table);
       if (!rows) {

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { migrationsFolder, type DatabaseManifest } from "@ydtb/db-registry";
-import { MigrationLoadError } from "../errors.ts";
-import { JOURNAL_FILE } from "../load-migrations.ts";
+import { MigrationLoadError } from "../errors/load-errors.ts";
+import { JOURNAL_FILE } from "../load/read-journal.ts";
 
 /** A migration file as drizzle's own migrator identifies it. */
 export interface DrizzleFile {

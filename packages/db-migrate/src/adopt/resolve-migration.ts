@@ -1,8 +1,10 @@
 import type { Database } from "@ydtb/db-client";
 import type { DatabaseManifest } from "@ydtb/db-registry";
-import { defaultAppliedBy, historyTableNames } from "../history-tables.ts";
-import { loadMigrations } from "../load-migrations.ts";
-import { withMigrationLock } from "../migration-lock.ts";
+import { historyTableNames } from "../history/history-schema.ts";
+import { historyTablesExist, readApplied } from "../history/history-store.ts";
+import { loadMigrations } from "../load/load-migrations.ts";
+import { defaultAppliedBy } from "../run/applied-by.ts";
+import { withMigrationLock } from "../run/migration-lock.ts";
 import { ResolveError } from "./adopt-errors.ts";
 import { recordAdopted, type AdoptEntry } from "./record-adopted.ts";
 
@@ -37,10 +39,7 @@ export async function resolveMigration(
   const entry: AdoptEntry = { package: which.package, id: which.id, direction: which.as === "applied" ? "up" : "down", source: `resolve --${which.as}` };
   const tables = historyTableNames(options.historyTable);
   return withMigrationLock(db, { lockTimeoutMs: options.lockTimeoutMs, historyTable: tables.history }, async (conn) => {
-    const [exists] = await conn.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [tables.applied]);
-    const applied = exists?.ok
-      ? (await conn.query<{ id: string }>(`SELECT "migration_id" AS id FROM "${tables.applied}" WHERE "package" = $1`, [which.package])).map((r) => r.id)
-      : [];
+    const applied = ((await historyTablesExist(conn, tables)) ? await readApplied(conn, tables) : []).filter((a) => a.package === which.package).map((a) => a.id);
     // A deleted file may still be marked rolled back (that is how a "missing" conflict is cleared).
     if (!inCode && !(which.as === "rolled-back" && applied.includes(which.id))) {
       throw new ResolveError("UNKNOWN_MIGRATION", `resolve: "${which.package}" has no migration "${which.id}"; its migrations: ${pkg.migrations.map((m) => m.id).join(", ") || "none"}`);

@@ -1,0 +1,33 @@
+import type { MigrationTarget } from "../model/plan-types.ts";
+import type { ProgressEvent } from "../model/run-result.ts";
+
+/** How a run uses transactions. */
+export type MigrateMode = "per-migration" | "all";
+
+/** Default {@link MigrateMode}: one transaction per migration. */
+export const DEFAULT_MIGRATE_MODE: MigrateMode = "per-migration";
+
+/** Options of `migrate()`. */
+export interface MigrateOptions {
+  /** Default `{ kind: "latest" }`. */
+  readonly target?: MigrationTarget;
+  /**
+   * `"per-migration"` (default, {@link DEFAULT_MIGRATE_MODE}): each migration in its own
+   * transaction; a failure keeps the ones before it. `"all"`: the whole plan in one
+   * transaction; a failure keeps nothing (refused up front if a step cannot run in a transaction).
+   */
+  readonly mode?: MigrateMode;
+  /** Undo dependents a rollback would break instead of refusing. Default false. */
+  readonly cascade?: boolean;
+  /** Apply new migrations ordered before applied ones. Default false. */
+  readonly allowOutOfOrder?: boolean;
+  /** Plan under the lock, change nothing (not even the bookkeeping tables). Default false. */
+  readonly dryRun?: boolean;
+  /** Default `DEFAULT_LOCK_TIMEOUT_MS` (60 s). */
+  readonly lockTimeoutMs?: number;
+  /** Recorded in the history. Default `user@host pid N`. */
+  readonly appliedBy?: string;
+  /** Default `HISTORY_TABLE` (`ydtb_schema_history`); also names the lock. */
+  readonly historyTable?: string;
+  readonly onProgress?: (event: ProgressEvent) => void;
+}

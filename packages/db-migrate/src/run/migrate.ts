@@ -1,0 +1,112 @@
+import type { Connection, Database } from "@ydtb/db-client";
+import type { DatabaseManifest } from "@ydtb/db-registry";
+import { NonTransactionalInAllModeError, PlanConflictError } from "../errors/plan-errors.ts";
+import { MigrationFailedError } from "../errors/run-errors.ts";
+import { buildPackageGraph, topologicalOrder } from "../graph/package-graph.ts";
+import { historyTableNames, type HistoryTableNames } from "../history/history-schema.ts";
+import { ensureHistoryTables, historyTablesExist, readApplied, readVersionRows, writeVersionRows } from "../history/history-store.ts";
+import { loadMigrations } from "../load/load-migrations.ts";
+import type { LoadedPackage } from "../model/loaded-package.ts";
+import type { MigrationPlan } from "../model/plan-types.ts";
+import type { MigrationRunResult, PackageVersionState, StepError, StepResult } from "../model/run-result.ts";
+import { AppliedState, versionStatesOf } from "../plan/applied-state.ts";
+import { planRun, type RunDecision } from "../plan/plan-run.ts";
+import { defaultAppliedBy } from "./applied-by.ts";
+import type { QueryCounter } from "./counting-session.ts";
+import { executeAll } from "./execute-all.ts";
+import { executePerMigration } from "./execute-per-migration.ts";
+import { DEFAULT_MIGRATE_MODE, type MigrateOptions } from "./migrate-options.ts";
+import { withMigrationLock } from "./migration-lock.ts";
+import { prepareSteps } from "./prepare-steps.ts";
+import { stepResult } from "./step-records.ts";
+
+/**
+ * Brings the database to `target` under the migration lock: load → graph → plan → prepare
+ * (PostgreSQL's parser, only when there are steps) → execute → history, then records each
+ * package's schema version. The planner first answers from the versions table alone; a run
+ * with nothing to do sends 4 queries on PostgreSQL and 2 on PGlite whatever the history length,
+ * and never loads the SQL parser (see `queryCount`, `fastPath`).
+ *
+ * Throws before anything runs: load errors, graph errors, `SqlMigrationError` (syntax,
+ * transaction control, misplaced non-transactional or non-idempotent statements anywhere in the
+ * plan), `PlanConflictError`, the plan's refusals, `NonTransactionalInAllModeError`,
+ * `LockTimeoutError`. Throws `MigrationFailedError` with a frozen `result` when a migration
+ * fails: its transaction is rolled back, a failed attempt is recorded, nothing after it runs.
+ *
+ * @example
+ * const result = await migrate(db, registry.list());
+ * console.log(`${result.applied} applied in ${result.ms} ms`);
+ * await migrate(db, registry.list(), { target: { kind: "version", package: "@ydtb/basic", version: "1.0.0" }, cascade: true });
+ */
+export async function migrate(db: Database, manifests: readonly DatabaseManifest[], options: MigrateOptions = {}): Promise<MigrationRunResult> {
+  const started = performance.now();
+  const packages = loadMigrations(manifests);
+  const order = topologicalOrder(buildPackageGraph(packages)); // graph errors before taking the lock
+  const tables = historyTableNames(options.historyTable);
+  const counter: QueryCounter = { count: 0 };
+  const run = await withMigrationLock(db, { lockTimeoutMs: options.lockTimeoutMs, historyTable: tables.history, counter }, (conn) =>
+    migrateLocked(conn, { packages, order, tables, options }),
+  );
+  // Counted after the unlock, so the lock's own round trips are in the figure.
+  const result: MigrationRunResult = { ...run.result, queryCount: counter.count, ms: performance.now() - started };
+  if (run.failure) throw new MigrationFailedError(run.failure.failure, { cause: run.failure.cause, result });
+  return result;
+}
+
+interface LockedInput {
+  readonly packages: readonly LoadedPackage[];
+  readonly order: readonly string[];
+  readonly tables: HistoryTableNames;
+  readonly options: MigrateOptions;
+}
+
+async function migrateLocked(conn: Connection, input: LockedInput): Promise<{ result: MigrationRunResult; failure?: StepError }> {
+  const { packages, order, tables, options } = input;
+  const dryRun = options.dryRun ?? false;
+  const exists = dryRun ? await historyTablesExist(conn, tables) : (await ensureHistoryTables(conn, tables), true);
+  const plannerInput = { packages, order, target: options.target, cascade: options.cascade, allowOutOfOrder: options.allowOutOfOrder };
+
+  // The planner answers from the versions summary when it can (the no-op); else from the applied set.
+  const first: RunDecision = exists ? planRun({ ...plannerInput, state: { kind: "summary", versions: await readVersionRows(conn, tables) } }) : { kind: "needs-applied" };
+  const applied = first.kind === "needs-applied" && exists ? await readApplied(conn, tables) : [];
+  const decision = first.kind === "plan" ? first : planRun({ ...plannerInput, state: { kind: "applied", applied } });
+  const { plan } = decision;
+  const finish = (steps: readonly StepResult[], versions: readonly PackageVersionState[]): MigrationRunResult => ({
+    plan,
+    steps,
+    applied: steps.filter((s) => s.status === "applied").length,
+    skipped: steps.filter((s) => s.status === "skipped").length,
+    failed: steps.filter((s) => s.status === "failed").length,
+    queryCount: 0, // set by migrate() once the lock is released
+    ms: 0,
+    versions,
+    dryRun,
+    fastPath: decision.fromSummary,
+  });
+  if (decision.fromSummary) return { result: finish([], versionStatesOf(decision.versions ?? [], order)) };
+
+  refuseUnrunnable(plan, options);
+  const prepared = await prepareSteps(plan.steps, packages);
+  const state = AppliedState.from(applied);
+  if (dryRun) return { result: finish(plan.steps.map((s) => stepResult(s, "skipped", 0)), state.versionStates(packages, order)) };
+
+  const ctx = { conn, tables, appliedBy: options.appliedBy ?? defaultAppliedBy(), onProgress: options.onProgress, packages };
+  const steps = (options.mode ?? DEFAULT_MIGRATE_MODE) === "all" ? await executeAll(ctx, prepared, state) : await executePerMigration(ctx, prepared, state);
+  const failure = steps.find((s) => s.status === "failed")?.error;
+  try {
+    await writeVersionRows(conn, tables, state.versionRows(packages));
+  } catch (error) {
+    if (!failure) throw error;
+    // The migration's failure is what the caller must see; the versions rows are a summary the
+    // planner re-checks (a stale one only costs the next boot a full read) and are rewritten then.
+  }
+  return { result: finish(steps, state.versionStates(packages, order)), ...(failure ? { failure } : {}) };
+}
+
+function refuseUnrunnable(plan: MigrationPlan, options: MigrateOptions): void {
+  if (plan.conflicts.length > 0) throw new PlanConflictError(plan.conflicts);
+  if ((options.mode ?? DEFAULT_MIGRATE_MODE) === "all") {
+    const outside = plan.steps.filter((s) => !s.transaction);
+    if (outside.length > 0) throw new NonTransactionalInAllModeError(outside);
+  }
+}
