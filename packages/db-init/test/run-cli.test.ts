@@ -163,3 +163,25 @@ describeDatabases("ydtb-db against a database", (target) => {
   });
 });
 
+
+test("colour on a terminal only, and never with NO_COLOR; failures are labelled with their command", async () => {
+  const esc = "\u001b[";
+  const tty = { stdout: true, stderr: true };
+  const run = async (env: Record<string, string>, isTTY: { stdout: boolean; stderr: boolean }) => {
+    const c = captureIO(env);
+    await runCli(["plan", "--steps", "x"], { ...c.io, isTTY });
+    await runCli(["graph", "--root", repoRoot], { ...c.io, isTTY });
+    return [...c.out, ...c.err].join("\n");
+  };
+  expect(await run({}, tty)).toContain(esc);
+  expect(await run({ NO_COLOR: "1" }, tty)).not.toContain(esc);
+  expect(await run({}, { stdout: false, stderr: false })).not.toContain(esc);
+
+  const dir = mkdtempSync(join(tmpdir(), "ydtb-cli-label-"));
+  dirs.push(dir);
+  const failed = captureIO();
+  expect(await runCli(["rollback", "--to", "@ydtb/core@9.0.0", "--root", repoRoot, "--data-dir", dir], failed.io)).toBe(1);
+  expect(failed.err.join("\n")).toContain("ydtb-db rollback failed [");
+  expect(failed.out.join("\n")).toContain("rollback failed in the migrate phase");
+  expect(failed.out.join("\n")).not.toContain("\nmigrate failed");
+});

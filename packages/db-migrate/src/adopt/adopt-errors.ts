@@ -20,7 +20,7 @@ export class BaselineMismatchError extends MigrateError {
   constructor(readonly mismatches: readonly BaselineMismatch[]) {
     super(
       "BASELINE_MISMATCH",
-      `baseline recorded nothing: ${mismatches.length} mismatch${mismatches.length === 1 ? "" : "es"} between the drizzle history and the migration files:\n` +
+      `baseline recorded nothing: ${mismatches.length} mismatch${mismatches.length === 1 ? "" : "es"} between the database and the migration files:\n` +
         mismatches.map((m) => `  - ${m.message}`).join("\n"),
     );
   }
