@@ -35,6 +35,17 @@ test("a syntax error in a manifest is reported with its file, line and cause", a
   expect(text.out.join("\n")).toContain(`at ${file}:${at + 2}:`);
 });
 
+test("an import that does not resolve is reported at the line that imports it", async () => {
+  const ws = copyWorkspace({ packages: ["db-core", "basic"] });
+  cleanup.push(() => removeWorkspace(ws));
+  const file = join(ws, "packages/basic/src/database.ts");
+  writeFileSync(file, `import "./gone.ts";\n${readFileSync(file, "utf8")}`);
+  const c = captureIO();
+  expect(await runCli(["status", "--json", "--root", ws], c.io)).toBe(1);
+  const causes = c.json<{ discoveryFailures: { causes: { code?: string; location?: string }[] }[] }>().discoveryFailures[0]!.causes;
+  expect(causes.find((x) => x.location)?.location?.startsWith(`${file}:1:`)).toBe(true);
+});
+
 test("--verbose adds the causes' stack traces; without it there are none", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ydtb-cli-busy-"));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /** One link of an error's cause chain, ready to print or serialise. */
 export interface ErrorCause {
   readonly code?: string;
@@ -17,10 +19,24 @@ interface BunPosition {
   readonly lineText?: string;
 }
 
+/** Where an unresolved import is written: Bun gives the importing file and the specifier, not the line. */
+function importSite(referrer: string, specifier: string): BunPosition | undefined {
+  let text: string;
+  try {
+    text = readFileSync(referrer, "utf8");
+  } catch {
+    // The importing file is gone or unreadable: the message still names it.
+    return undefined;
+  }
+  const lines = text.split("\n");
+  const line = lines.findIndex((l) => l.includes(`"${specifier}"`) || l.includes(`'${specifier}'`));
+  return line < 0 ? undefined : { file: referrer, line: line + 1, column: lines[line]!.indexOf(specifier) - 1, lineText: lines[line]! };
+}
+
 function one(error: unknown): ErrorCause {
   if (!(error instanceof Error) && (typeof error !== "object" || error === null)) return { name: "Error", message: String(error) };
-  const e = error as Error & { code?: unknown; position?: BunPosition | null };
-  const p = e.position;
+  const e = error as Error & { code?: unknown; position?: BunPosition | null; referrer?: unknown; specifier?: unknown };
+  const p = e.position ?? (typeof e.referrer === "string" && typeof e.specifier === "string" ? importSite(e.referrer, e.specifier) : undefined);
   return {
     ...(typeof e.code === "string" ? { code: e.code } : {}),
     name: e.name ?? "Error",
