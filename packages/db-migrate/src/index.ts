@@ -50,6 +50,6 @@ export { prepareMigration, prepareSteps, type PreparedStep } from "./run/prepare
 export { runMigration } from "./run/run-migration.ts";
 export { isNoTransaction, NO_TRANSACTION_MARKER, STATEMENT_BREAKPOINT, withoutBom } from "./sql/no-transaction-marker.ts";
 export { prepareSql, type PreparedStatement, type SqlSource } from "./sql/prepare-sql.ts";
-export { loadSqlParser, type SqlParser } from "./sql/sql-parser.ts";
+export { loadSqlParser, sqlParserRequested, type SqlParser } from "./sql/sql-parser.ts";
 export { isIdempotent, outsideTransactionOnly, statementKind, transactionControl, type StatementNode } from "./sql/statement-rules.ts";
 export * from "./adopt/index.ts";

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { openDatabase } from "@ydtb/db-client";
 import { closeTestServer, createTestDatabase, databaseKinds } from "@ydtb/test-db";
-import { APPLIED_TABLE, HISTORY_TABLE, LockTimeoutError, migrate, withMigrationLock } from "../src/index.ts";
+import { APPLIED_TABLE, HISTORY_TABLE, LockReleaseError, LockTimeoutError, migrate, withMigrationLock } from "../src/index.ts";
 import { coreManifest } from "./fixtures/fixture-packages.ts";
 
 const script = join(import.meta.dir, "fixtures/migrate-process.ts");
@@ -103,6 +103,44 @@ describe.skipIf(!onServer)("concurrent migrators [postgres]", () => {
       await db.dispose();
     }
   }, 30_000);
+});
+
+describe.skipIf(!onServer)("the lock's contract [postgres]", () => {
+  test("under the lock the session's lock_timeout is its own (the wait's timeout is scoped to the wait)", async () => {
+    const db = await createTestDatabase("postgres");
+    try {
+      const seen = await withMigrationLock(db, { lockTimeoutMs: 1_234 }, (conn) => conn.query<{ t: string }>(`SELECT current_setting('lock_timeout') AS t`));
+      expect(seen).toEqual([{ t: "0" }]);
+    } finally {
+      await db.dispose();
+    }
+  });
+
+  test("a release that fails is surfaced, with the work's own error kept", async () => {
+    const db = await createTestDatabase("postgres");
+    const unlockInside = "SELECT pg_advisory_unlock(hashtextextended(current_database() || ':ydtb_schema_history', 0))";
+    try {
+      const afterSuccess = await withMigrationLock(db, {}, (conn) => conn.exec(unlockInside)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(afterSuccess).toBeInstanceOf(LockReleaseError);
+      expect([(afterSuccess as LockReleaseError).code, (afterSuccess as LockReleaseError).runError]).toEqual(["LOCK_RELEASE_FAILED", undefined]);
+      const work = new Error("the work failed");
+      const afterFailure = (await withMigrationLock(db, {}, async (conn) => {
+        await conn.exec(unlockInside);
+        throw work;
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as LockReleaseError;
+      expect(afterFailure).toBeInstanceOf(LockReleaseError);
+      expect(afterFailure.runError).toBe(work);
+      expect(afterFailure.cause).toBeInstanceOf(Error);
+    } finally {
+      await db.dispose();
+    }
+  });
 });
 
 describe("migration lock [pglite]", () => {

@@ -40,7 +40,7 @@ describe("loadMigrations", () => {
     const before = loadPackageMigrations(folderManifest("@ydtb/fx-a", dir)).migrations[0]!.checksum;
     writeFolder(dir, [{ tag: "0000_a", up: base, down: "DROP TABLE a;" }]);
     const after = loadPackageMigrations(folderManifest("@ydtb/fx-a", dir)).migrations[0]!;
-    expect(after.down).toBeDefined();
+    expect(after.down).toEqual({ kind: "sql", file: join(dir, "drizzle/0000_a.down.sql"), text: "DROP TABLE a;", transaction: true });
     expect(after.checksum).toBe(before);
   });
 
@@ -67,6 +67,38 @@ describe("loadMigrations", () => {
     } catch (error) {
       expect((error as MigrationLoadError).code).toBe("MIGRATION_LOAD_FAILED");
       expect((error as MigrationLoadError).file).toEndWith("0001_missing.sql");
+    }
+  });
+
+  test("journal entries listed out of idx order are loaded in idx order", () => {
+    const dir = tempDir();
+    writeFolder(dir, [{ tag: "0000_a", up: "SELECT 1" }, { tag: "0001_b", up: "SELECT 2" }, { tag: "0002_c", up: "SELECT 3" }]);
+    const journal = join(dir, "drizzle/meta/_journal.json");
+    const j = JSON.parse(readFileSync(journal, "utf8"));
+    j.entries = [j.entries[2], j.entries[0], j.entries[1]];
+    writeFileSync(journal, JSON.stringify(j));
+    expect(loadPackageMigrations(folderManifest("@ydtb/fx-a", dir)).migrations.map((m) => [m.index, m.id])).toEqual([[0, "0000_a"], [1, "0001_b"], [2, "0002_c"]]);
+  });
+
+  test("a malformed journal or versions file is refused naming the file", () => {
+    const dir = tempDir();
+    writeFolder(dir, [{ tag: "0000_a", up: "SELECT 1" }]);
+    const journal = join(dir, "drizzle/meta/_journal.json");
+    const bad = [{ entries: [{ idx: "0", tag: "0000_a" }] }, { entries: [{ idx: 0 }] }, { nope: [] }, { entries: [{ idx: 0, tag: "0000_a" }, { idx: 0, tag: "0001_b" }] }];
+    for (const content of bad) {
+      writeFileSync(journal, JSON.stringify(content));
+      let error: unknown;
+      try {
+        loadPackageMigrations(folderManifest("@ydtb/fx-a", dir));
+      } catch (e) {
+        error = e;
+      }
+      expect([JSON.stringify(content), (error as MigrationLoadError)?.code, (error as MigrationLoadError)?.file]).toEqual([JSON.stringify(content), "MIGRATION_LOAD_FAILED", journal]);
+    }
+    writeFolder(dir, [{ tag: "0000_a", up: "SELECT 1" }], { "1.0.0": ["0000_a"] });
+    for (const versions of [["0000_a"], { "one": ["0000_a"] }, { "1.0.0": "0000_a" }, { "1.0.0": ["0000_a"], "1.1.0": ["0000_a"] }]) {
+      writeFileSync(join(dir, "migrations.versions.json"), JSON.stringify(versions));
+      expect(() => loadPackageMigrations(folderManifest("@ydtb/fx-a", dir))).toThrow(VersionAttributionError);
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { IrreversibleMigrationError, planMigrations, RollbackBlockedError, UnknownTargetError } from "../src/index.ts";
+import { AppliedState, IrreversibleMigrationError, planMigrations, planRun, RollbackBlockedError, UnknownTargetError, type LoadedPackage } from "../src/index.ts";
 import { applied, lines, pkg } from "./builders.ts";
 
 const core = pkg("@ydtb/core", { migrations: ["0000_core", "0001_tools"], released: { "1.0.0": ["0000_core"], "1.1.0": ["0001_tools"] }, version: "1.1.0" });
@@ -126,4 +126,74 @@ describe("planMigrations", () => {
     expect(plan.steps).toEqual([]);
     expect(plan.conflicts).toEqual([]);
   });
+
+  test("a rollback is refused because of a dependent two levels away, and --cascade undoes both", () => {
+    // basic needs core ^1.1.0 (so core@1.0.0 breaks it), crm needs basic (so it breaks in turn).
+    const basic2 = pkg("@ydtb/basic", { deps: { "@ydtb/core": "^1.1.0" }, migrations: ["0000_notes"], released: { "1.0.0": ["0000_notes"] } });
+    const crm2 = pkg("@ydtb/crm", { deps: { "@ydtb/basic": "^1.0.0" }, migrations: ["0000_crm"], released: { "1.0.0": ["0000_crm"] } });
+    const state = [...applied("@ydtb/core", ["0000_core", "0001_tools"]), ...applied("@ydtb/basic", ["0000_notes"], 2), ...applied("@ydtb/crm", ["0000_crm"], 3)];
+    const input = { packages: [core, basic2, crm2], applied: state, target: { kind: "version", package: "@ydtb/core", version: "1.0.0" } } as const;
+    let refused: unknown;
+    try {
+      planMigrations(input);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(RollbackBlockedError);
+    expect((refused as RollbackBlockedError).dependents).toEqual([
+      { package: "@ydtb/basic", ids: ["0000_notes"] },
+      { package: "@ydtb/crm", ids: ["0000_crm"] },
+    ]);
+    expect(lines(planMigrations({ ...input, cascade: true }))).toEqual(["down @ydtb/crm 0000_crm", "down @ydtb/basic 0000_notes", "down @ydtb/core 0001_tools"]);
+  });
+
+  test("a dependency left at a prerelease version still satisfies a plain range", () => {
+    const core3 = pkg("@ydtb/core", { migrations: ["0000_core", "0001_tools", "0002_next"], released: { "1.0.0": ["0000_core"], "1.1.0-beta.1": ["0001_tools"] }, version: "1.1.0" });
+    const state = [...applied("@ydtb/core", ["0000_core", "0001_tools", "0002_next"]), ...applied("@ydtb/crm2", ["0000_crm"], 3)];
+    const crm3 = pkg("@ydtb/crm2", { deps: { "@ydtb/core": "^1.0.0" }, migrations: ["0000_crm"] });
+    const plan = planMigrations({ packages: [core3, crm3], applied: state, target: { kind: "version", package: "@ydtb/core", version: "1.1.0-beta.1" } });
+    expect(lines(plan)).toEqual(["down @ydtb/core 0002_next"]);
+  });
+
+  test("--steps N with a package undoes that package's last N only", () => {
+    // crm was applied last: a plain --steps 1 would undo it.
+    const plan = planMigrations({ packages: [core, basic, crm], applied: everything, target: { kind: "steps", steps: 1, package: "@ydtb/basic" } });
+    expect(lines(plan)).toEqual(["down @ydtb/basic 0002_archive"]);
+    expect(() => planMigrations({ packages: [core, basic, crm], applied: everything, target: { kind: "steps", steps: 2, package: "@ydtb/basic" } })).toThrow(RollbackBlockedError);
+    expect(() => planMigrations({ packages: [core], applied: [], target: { kind: "steps", steps: 1, package: "@ydtb/nope" } })).toThrow(UnknownTargetError);
+  });
+
+  test("a down step takes its transaction mode from the down body, not the up", () => {
+    const nt = pkg("@ydtb/nt", { migrations: [{ id: "0000_i", down: { kind: "sql", file: "/fx/0000_i.down.sql", text: "-- ydtb:no-transaction", transaction: false } }] });
+    const plan = planMigrations({ packages: [core, nt], applied: [...applied("@ydtb/core", ["0000_core", "0001_tools"]), ...applied("@ydtb/nt", ["0000_i"], 2)], target: { kind: "steps", steps: 1 } });
+    expect(plan.steps.map((s) => [s.direction, s.id, s.transaction])).toEqual([["down", "0000_i", false]]);
+  });
 });
+
+describe("planRun: one planner, answering from the versions summary when it can", () => {
+  const packages: LoadedPackage[] = [core, basic];
+  const order = ["@ydtb/core", "@ydtb/basic"];
+  const state = [...applied("@ydtb/core", ["0000_core", "0001_tools"]), ...applied("@ydtb/basic", ["0000_notes", "0001_pinned", "0002_archive"], 2)];
+  const summary = AppliedState.from(state).versionRows(packages);
+
+  test("a summary equal to the code is the no-op plan, without the applied set", () => {
+    const decision = planRun({ packages, order, state: { kind: "summary", versions: summary } });
+    expect(decision.kind === "plan" && [decision.fromSummary, decision.plan.steps.length]).toEqual([true, 0]);
+  });
+
+  test("anything else needs the applied set: a version bump, a changed checksum, a missing row, a target other than latest", () => {
+    const bumped = summary.map((r) => (r.package === "@ydtb/basic" ? { ...r, codeVersion: "1.2.0" } : r));
+    const edited = AppliedState.from(state.map((a) => (a.id === "0000_notes" ? { ...a, checksum: "sum:edited" } : a))).versionRows(packages);
+    const cases = [
+      { state: { kind: "summary", versions: bumped } },
+      { state: { kind: "summary", versions: edited } },
+      { state: { kind: "summary", versions: summary.slice(1) } },
+      { state: { kind: "summary", versions: summary }, target: { kind: "steps", steps: 1 } },
+      { state: { kind: "summary", versions: AppliedState.from(state.slice(0, 4)).versionRows(packages) } },
+    ] as const;
+    expect(cases.map((c) => planRun({ packages, order, ...c }).kind)).toEqual(["needs-applied", "needs-applied", "needs-applied", "needs-applied", "needs-applied"]);
+    const full = planRun({ packages, order, state: { kind: "applied", applied: state.slice(0, 4) } });
+    expect([full.fromSummary, lines(full.plan)]).toEqual([false, ["up @ydtb/basic 0002_archive"]]);
+  });
+});
+

@@ -29,6 +29,7 @@ export async function executeAll(run: RunContext, prepared: readonly PreparedSte
           await runMigration(tx, p);
           await recordSuccess(tx, run, p, performance.now() - t0);
         } catch (error) {
+          // Kept for the result, then rethrown so the whole plan's transaction rolls back.
           failedAt = index;
           timings[index] = performance.now() - t0;
           failure = asFailure(p.step, error);

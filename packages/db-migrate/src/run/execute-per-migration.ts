@@ -36,6 +36,8 @@ export async function executePerMigration(run: RunContext, prepared: readonly Pr
         await recordSuccess(run.conn, run, p, performance.now() - t0);
       }
     } catch (error) {
+      // Handled: the step is reported failed (its error kept, cause included), recorded as a
+      // failed attempt, and the run stops; migrate() then throws it with the result attached.
       const ms = performance.now() - t0;
       const failure = await recordFailed(run, p, ms, asFailure(p.step, error));
       results.push({ ...stepBase(p.step), status: "failed", ms, error: failure });

@@ -22,6 +22,17 @@ export function loadSqlParser(): Promise<SqlParser> {
   return loading;
 }
 
+/**
+ * True once {@link loadSqlParser} was called in this process: a no-op boot must leave it false.
+ *
+ * @example
+ * await migrate(db, manifests); // nothing to do
+ * sqlParserRequested() // false
+ */
+export function sqlParserRequested(): boolean {
+  return loading !== undefined;
+}
+
 /** The syntax error libpg-query throws: PostgreSQL's message and a 0-based character offset. */
 export function syntaxErrorOf(error: unknown): { readonly message: string; readonly offset: number } | undefined {
   const details = (error as { sqlDetails?: { message?: unknown; cursorPosition?: unknown } } | null)?.sqlDetails;
