@@ -43,6 +43,8 @@ export interface Command {
   readonly migrations: boolean;
   /** `sql --down`. */
   readonly down: boolean;
+  /** `plan --sql`: print the SQL of every planned step. */
+  readonly sql: boolean;
   /** `baseline --drizzle-table`. */
   readonly drizzleTables: readonly DrizzleTableOption[];
   /** `resolve --applied` / `--rolled-back`. */
@@ -142,6 +144,7 @@ export function parseCommand(argv: readonly string[]): Command {
     ...milliseconds("connect-timeout", str("connect-timeout"), "connectTimeoutMs"),
     migrations: bool("migrations"),
     down: bool("down"),
+    sql: bool("sql"),
     drizzleTables,
     ...(name === "resolve" ? { resolveAs: bool("applied") ? ("applied" as const) : ("rolled-back" as const) } : {}),
     args: rest,
@@ -171,6 +174,7 @@ function defaults(name: CommandName): Command {
     format: "text",
     migrations: false,
     down: false,
+    sql: false,
     drizzleTables: [],
     args: [],
     help: false,

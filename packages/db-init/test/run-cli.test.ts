@@ -141,6 +141,12 @@ describeDatabases("ydtb-db against a database", (target) => {
     const planned = await run("plan", "--to", "@ydtb/basic@1.0.0");
     expect(planned.json.plan.steps.map((s: { direction: string; id: string }) => `${s.direction} ${s.id}`)).toEqual(["down 0001_pinned"]);
 
+    const withSql = await run("plan", "--steps", "1", "--sql");
+    expect(withSql.json.sql.map((p: { package: string; direction: string; migrations: { id: string }[] }) => `${p.direction} ${p.package} ${p.migrations.map((m) => m.id).join()}`)).toEqual([
+      "down @ydtb/basic 0001_pinned",
+    ]);
+    expect(withSql.json.sql[0].migrations[0].statements.join("\n")).toContain('DROP COLUMN IF EXISTS "pinned"');
+
     const rolled = await run("rollback", "--steps", "1");
     expect(rolled.code).toBe(0);
     expect(rolled.json.report.steps.map((s: { direction: string; id: string }) => `${s.direction} ${s.id}`)).toEqual(["down 0001_pinned"]);

@@ -33,6 +33,7 @@ export const OPTIONS = {
   package: { type: "string", value: "<name>", help: "only this package" },
   migrations: { type: "boolean", help: "list every migration with when and by whom it was applied" },
   down: { type: "boolean", help: "print the down SQL (what a rollback would run)" },
+  sql: { type: "boolean", help: "print the SQL of every planned step, in order" },
   "drizzle-table": {
     type: "string",
     multiple: true,
@@ -74,9 +75,9 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
     summary: "show what migrate (or rollback with --to/--steps) would run, without running it",
     usage: "[--to <pkg@version> | --steps <N>] [--cascade]",
     positionals: 0,
-    options: [...common, ...db, "to", "steps", "cascade", "allow-out-of-order", "package"],
-    examples: ["ydtb-db plan", "ydtb-db plan --to @ydtb/basic@1.0.0"],
-    json: "{ ok, command, plan: { target, order, steps: [{ package, id, version, direction, reason }] } }",
+    options: [...common, ...db, "to", "steps", "cascade", "allow-out-of-order", "package", "sql"],
+    examples: ["ydtb-db plan", "ydtb-db plan --to @ydtb/basic@1.0.0", "ydtb-db plan --steps 1 --sql"],
+    json: "{ ok, command, plan: { target, order, steps: [{ package, id, version, direction, reason }] }, sql?: [{ package, direction, migrations }] }",
   },
   migrate: {
     summary: "apply pending migrations: everything, or up to a package version",
@@ -111,7 +112,7 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
     json: "{ ok, command, order, edges: [{ from, to, range }], migrations: [{ package, id, version }] }",
   },
   sql: {
-    summary: "print the SQL a plan would run for a package (up, or down with --down)",
+    summary: "print a package's migration SQL, up or down, without a database (`plan --sql` for this database's plan)",
     usage: "<pkg[@version]> [migration-id] [--down]",
     positionals: 2,
     options: [...common, "down"],

@@ -18,6 +18,7 @@ import type { Command } from "../parse-command.ts";
 import { formatWait, type Colors } from "./colors.ts";
 import { formatBaseline, formatPlan, formatProgress, formatStatus } from "./format-output.ts";
 import { migrationLockHolder } from "./lock-holder.ts";
+import { formatSqlPreview, planSql } from "./sql-preview.ts";
 
 /** What a database command needs besides the database. */
 export interface DatabaseCommandContext {
@@ -82,7 +83,10 @@ export async function runDatabaseCommand(ctx: DatabaseCommandContext): Promise<n
         migrate: options,
         onProgress: command.json ? undefined : (event) => ctx.note(formatProgress(event, c)),
       });
-      if (options.dryRun) print({ plan: migration.plan }, () => formatPlan(migration.plan, c));
+      if (options.dryRun && command.sql) {
+        const sql = planSql(all, migration.plan.steps);
+        print({ plan: migration.plan, sql }, () => [formatPlan(migration.plan, c), ...sql.map(formatSqlPreview)].join("\n\n"));
+      } else if (options.dryRun) print({ plan: migration.plan }, () => formatPlan(migration.plan, c));
       else print({ report }, () => formatInitReport(report, { command: command.name }));
       return 0;
     }

@@ -53,14 +53,36 @@ export function sqlPreview(manifests: readonly DatabaseManifest[], spec: string,
   return {
     package: target.package,
     direction,
-    migrations: chosen.map((m) => {
-      const body = direction === "up" ? m.up : m.down;
-      if (!body) throw new UsageError(`sql: "${target.package}" ${m.id} has no down (no ${m.id}.down.sql beside it): it cannot be rolled back`);
-      return body.kind === "sql"
-        ? { id: m.id, version: m.version, transaction: body.transaction, file: body.file, statements: chunks(body.text), typescript: false }
-        : { id: m.id, version: m.version, transaction: body.transaction, statements: [], typescript: true };
-    }),
+    migrations: chosen.map((m) => entryOf(m, direction, target.package)),
   };
+}
+
+/**
+ * The SQL of a plan's steps, in the order they run, grouped into runs of one package and
+ * direction (what `plan --sql` prints).
+ *
+ * @example
+ * planSql(manifests, plan.steps).map((p) => `${p.direction} ${p.package}`)
+ */
+export function planSql(manifests: readonly DatabaseManifest[], steps: readonly { readonly package: string; readonly id: string; readonly direction: "up" | "down" }[]): SqlPreview[] {
+  const loaded = loadMigrations(manifests);
+  const out: { package: string; direction: "up" | "down"; migrations: SqlPreviewEntry[] }[] = [];
+  for (const step of steps) {
+    const m = loaded.find((p) => p.packageName === step.package)?.migrations.find((x) => x.id === step.id);
+    if (!m) continue; // a plan only names migrations it loaded from these manifests
+    let last = out[out.length - 1];
+    if (!last || last.package !== step.package || last.direction !== step.direction) out.push((last = { package: step.package, direction: step.direction, migrations: [] }));
+    last.migrations.push(entryOf(m, step.direction, step.package));
+  }
+  return out;
+}
+
+function entryOf(m: LoadedMigration, direction: "up" | "down", pkg: string): SqlPreviewEntry {
+  const body = direction === "up" ? m.up : m.down;
+  if (!body) throw new UsageError(`sql: "${pkg}" ${m.id} has no down (no ${m.id}.down.sql beside it): it cannot be rolled back`);
+  return body.kind === "sql"
+    ? { id: m.id, version: m.version, transaction: body.transaction, file: body.file, statements: chunks(body.text), typescript: false }
+    : { id: m.id, version: m.version, transaction: body.transaction, statements: [], typescript: true };
 }
 
 /** The file's chunks between `--> statement-breakpoint` markers, as drizzle-kit wrote them. */
