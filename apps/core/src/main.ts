@@ -1,5 +1,5 @@
-import { openDatabase } from "@ydtb/db-client";
-import { databaseStatus, formatInitReport, InitFailedError, initDatabase, watchDatabases } from "@ydtb/db-init";
+import { openDatabase, type OpenDatabaseOptions } from "@ydtb/db-client";
+import { databaseStatus, formatInitReport, InitFailedError, initDatabase, watchDatabases, workspaceExtensions } from "@ydtb/db-init";
 import type { Registry } from "@ydtb/db-registry";
 import { readEnv } from "./env.ts";
 import { startServer } from "./server.ts";
@@ -11,7 +11,10 @@ import { startServer } from "./server.ts";
  */
 async function main(): Promise<void> {
   const env = readEnv(process.env, { nodeEnv: process.argv.includes("--dev") ? "development" : "production" });
-  const db = await openDatabase(env.databaseUrl ? { url: env.databaseUrl } : { dataDir: env.dataDir });
+  // PGlite loads the manifests' extensions only when it starts: discover them first.
+  const extensions = await workspaceExtensions(env.rootDir);
+  const options: OpenDatabaseOptions & { extensions?: readonly string[] } = env.databaseUrl ? { url: env.databaseUrl } : { dataDir: env.dataDir, extensions };
+  const db = await openDatabase(options);
   let ready = false;
   let booted: Registry;
   try {

@@ -2,6 +2,7 @@ import type { Database } from "@ydtb/db-client";
 import {
   createRegistry,
   discoverDatabases,
+  DiscoveryError,
   RegistryError,
   type DatabaseManifest,
   type Diagnostic,
@@ -10,7 +11,9 @@ import {
 } from "@ydtb/db-registry";
 import { validateManifests } from "@ydtb/db-validate";
 import { migrate, MigrateError, type MigrateOptions, type MigrationRunResult } from "@ydtb/db-migrate";
-import { InitFailedError } from "./errors.ts";
+import { InitError } from "./errors.ts";
+import { ensureExtensions } from "./ensure-extensions.ts";
+import { InitFailedError, ValidationFailedError } from "./errors.ts";
 import type { InitReport, Phase, ReportedStep } from "./init-report.ts";
 import { syncTools, type ToolSyncResult } from "@ydtb/db-core";
 
@@ -130,7 +133,8 @@ export async function initDatabase(options: InitOptions): Promise<InitResult> {
     if (found.failures.length > 0) {
       state.manifests = manifests;
       endPhase("discover");
-      fail("discover", found.failures[0]?.cause ?? new Error(found.failures[0]?.message), `${found.failures.map((f) => `"${f.packageName}"`).join(", ")} failed to load: nothing was migrated`);
+      // One error naming every failed package; each failure's own cause travels with it.
+      fail("discover", new DiscoveryError(found.failures), `${found.failures.map((f) => `"${f.packageName}"`).join(", ")} failed to load: nothing was migrated`);
     }
   } else throw new TypeError("initDatabase needs rootDir, registry or manifests");
   state.manifests = manifests;
@@ -158,12 +162,17 @@ export async function initDatabase(options: InitOptions): Promise<InitResult> {
   }
   endPhase("validate");
   if (state.errors.length > 0) {
-    const packages = [...new Set(state.errors.map((d) => `"${d.package}"`))].join(", ");
-    fail("validate", Object.assign(new Error(`${state.errors.length} schema error(s) in ${packages}`), { code: "SCHEMA_VALIDATION_FAILED" }), `schema validation failed for ${packages}: nothing was migrated`);
+    const error = new ValidationFailedError(state.errors);
+    fail("validate", error, error.message);
   }
 
-  // plan + migrate, under the lock
+  // extensions, then plan + migrate, under the lock
   try {
+    await ensureExtensions(options.db, manifests, {
+      ...(options.migrate?.dryRun ? { dryRun: true } : {}),
+      ...(options.migrate?.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.migrate.lockTimeoutMs } : {}),
+      ...(options.migrate?.historyTable ? { historyTable: options.migrate.historyTable } : {}),
+    });
     state.migration = await migrate(options.db, manifests, { ...options.migrate, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     state.steps = state.migration.steps.map(toReported);
   } catch (error) {
@@ -173,7 +182,7 @@ export async function initDatabase(options: InitOptions): Promise<InitResult> {
       state.steps = partial.steps.map(toReported);
     }
     endPhase("migrate");
-    if (error instanceof MigrateError) fail("migrate", error, error.message);
+    if (error instanceof MigrateError || error instanceof InitError) fail("migrate", error, error.message);
     throw error;
   }
   endPhase("migrate");

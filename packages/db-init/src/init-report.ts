@@ -62,12 +62,13 @@ const line = (d: Diagnostic) =>
   (d.suggestion ? `\n      fix: ${d.suggestion.replace(/\n/g, "\n           ")}` : "");
 
 /**
- * Formats a report for a terminal: one summary line, then whatever needs attention.
+ * Formats a report for a terminal: one summary line, then whatever needs attention. `command`
+ * labels a failure (`rollback failed in the migrate phase`) instead of the phase alone.
  *
  * @example
  * console.log(formatInitReport(report));
  */
-export function formatInitReport(report: InitReport): string {
+export function formatInitReport(report: InitReport, options: { readonly command?: string } = {}): string {
   const out: string[] = [];
   const ms = report.ms;
   const warnings = report.warnings.length + report.ahead.length + report.heldBack.length;
@@ -90,7 +91,10 @@ export function formatInitReport(report: InitReport): string {
   for (const h of report.heldBack) {
     out.push(`\nwarning: ${h.package} not migrated — it needs ${h.dependency} ${h.range}, which is ${h.databaseVersion} in the database; pending: ${h.pending.join(", ")}`);
   }
-  if (report.error) out.push(`\n${report.failedPhase ? `${report.failedPhase} failed` : "failed"}: [${report.error.code}] ${report.error.message}`);
+  if (report.error) {
+    const where = options.command ? `${options.command} failed${report.failedPhase ? ` in the ${report.failedPhase} phase` : ""}` : report.failedPhase ? `${report.failedPhase} failed` : "failed";
+    out.push(`\n${where}: [${report.error.code}] ${report.error.message}`);
+  }
   if (report.discoveryFailures.length) {
     out.push("\nManifests that failed to load:");
     for (const f of report.discoveryFailures) out.push(`  ${f.package} (${f.file}): ${f.message}`);

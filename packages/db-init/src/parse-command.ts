@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
 import semver from "semver";
 import { parseDuration } from "@ydtb/db-registry";
+import { COMMAND_SPECS, COMMANDS, OPTIONS, type CommandName, type OptionName } from "./cli/command-specs.ts";
+import { didYouMean } from "./cli/did-you-mean.ts";
 import { UsageError } from "./errors.ts";
 
-/** Every command of `ydtb-db`. */
-export const COMMANDS = ["validate", "plan", "migrate", "rollback", "status", "graph", "check", "repair", "reset", "attribute", "rules", "lint"] as const;
-export type CommandName = (typeof COMMANDS)[number];
+export { COMMANDS, type CommandName } from "./cli/command-specs.ts";
 
 /** A `pkg@version` target. */
 export interface VersionTarget {
@@ -13,10 +13,18 @@ export interface VersionTarget {
   readonly version: string;
 }
 
+/** A drizzle-kit history table, for every package or for one (`pkg=schema.table`). */
+export interface DrizzleTableOption {
+  readonly package?: string;
+  readonly schema: string;
+  readonly table: string;
+}
+
 /** A parsed command line. */
 export interface Command {
   readonly name: CommandName;
   readonly json: boolean;
+  readonly verbose: boolean;
   readonly to?: VersionTarget;
   readonly steps?: number;
   readonly cascade: boolean;
@@ -31,7 +39,24 @@ export interface Command {
   readonly databaseUrl?: string;
   readonly dataDir?: string;
   readonly lockTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+  /** `status --migrations`. */
+  readonly migrations: boolean;
+  /** `sql --down`. */
+  readonly down: boolean;
+  /** `plan --sql`: print the SQL of every planned step. */
+  readonly sql: boolean;
+  /** `baseline --drizzle-table`. */
+  readonly drizzleTables: readonly DrizzleTableOption[];
+  /** `resolve --applied` / `--rolled-back`. */
+  readonly resolveAs?: "applied" | "rolled-back";
+  /** Positional arguments after the command (`sql pkg[@version] [id]`, `resolve pkg id`). */
+  readonly args: readonly string[];
+  /** `--help`: print the help of `name` (or the general help when `helpFor` is "general"). */
   readonly help: boolean;
+  readonly helpFor?: "general";
+  /** `--version`. */
+  readonly version: boolean;
   /** lint / validate: risky migrations are errors (exit 1), not warnings. */
   readonly strict: boolean;
   /** lint: every release's migrations, not only the unreleased ones. */
@@ -48,160 +73,175 @@ export interface Command {
   readonly statementTimeoutMs?: number;
 }
 
-/** The command-line help text. */
-export const USAGE = `Usage: ydtb-db <command> [options]
-
-Commands:
-  validate                      check every package's schema; exit 1 on any error
-  plan                          show what migrate (or rollback with --to/--steps) would run
-  migrate [--to pkg@version]    apply pending migrations (everything, or up to a package version)
-          [--dry-run] [--mode per-migration|all] [--package name]
-  rollback (--to pkg@version | --steps N) [--cascade] [--dry-run]
-                                undo migrations; --cascade also undoes dependents that need them
-  status                        per package: code version, database version, applied, pending
-  graph [--format text|mermaid|dot]
-                                the package dependency graph
-  check [--package name]        on a scratch database: up → down → up gives the same schema,
-                                and the Drizzle schema matches the migrations
-  repair [--package name]       accept changed checksums of applied migrations (recorded)
-  reset --force                 drop every registered table and the history (not in production)
-  attribute                     assign unattributed migrations to the packages' current versions
-  rules                         list the validation and lint rules
-  lint [--package name] [--all | --pending] [--strict]
-                                flag risky SQL in unreleased migrations (--all: every release;
-                                --pending: what migrate would run on the target database),
-                                each finding with file, line and the safe pattern
-
-Options:
-  --json                 machine-readable output (every reporting command)
-  --root <dir>           monorepo root (default: found from the current directory)
-  --database-url <url>   PostgreSQL URL (default: DATABASE_URL, else PGlite in apps/core/.data)
-  --data-dir <dir>       PGlite directory
-  --lock-timeout <ms>    how long to wait for another migrator (default 60000)
-  --migration-lock-timeout <duration>
-                         how long a migration statement waits for a table lock before the
-                         migration is retried (e.g. 10s; default 5s; a migration's
-                         "-- ydtb:lock-timeout" header and the manifest's lockTimeout win)
-  --lock-retries <n>     retries after a table-lock timeout before failing (default 3)
-  --statement-timeout <duration>
-                         statement_timeout of migration statements (default none)
-  --strict-versions      refuse to start when the database is ahead of this code
-                         (also YDTB_DB_STRICT_VERSIONS=1); default: warn and run behind
-  --allow-out-of-order   apply a new migration ordered before applied ones
-  --strict               lint/validate: risky migrations fail (exit 1) instead of warning
-  -h, --help             this text
-
-Exit codes: 0 ok · 1 validation or migration failure · 2 usage error`;
+const ALL_OPTIONS = Object.fromEntries(
+  Object.entries(OPTIONS).map(([name, o]) => [name, { type: o.type, ...("short" in o ? { short: o.short } : {}), ...("multiple" in o ? { multiple: o.multiple } : {}) }]),
+) as Record<OptionName, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 
 /**
- * Parses `ydtb-db` arguments; throws `UsageError` (exit code 2) naming what is wrong.
+ * Parses `ydtb-db` arguments; throws `UsageError` (exit code 2) naming what is wrong and,
+ * for a typo, what was probably meant.
  *
  * @example
  * parseCommand(["rollback", "--to", "@ydtb/basic@1.0.0", "--cascade"])
  */
 export function parseCommand(argv: readonly string[]): Command {
+  // A first, lenient pass finds the command and every option given, known or not.
+  const loose = parseArgs({ args: [...argv], allowPositionals: true, strict: false, tokens: true, options: { ...ALL_OPTIONS, version: { type: "boolean", short: "v" } } });
+  const [first, ...rest] = loose.positionals;
+  const given = loose.tokens.filter((t) => t.kind === "option").map((t) => ({ name: t.name, raw: t.rawName }));
+  if (!first) {
+    if (given.some((o) => o.name === "version")) return { ...defaults("status"), version: true };
+    if (given.some((o) => o.name === "help") || given.length === 0) return { ...defaults("status"), help: true, helpFor: "general" };
+    throw new UsageError(`no command given; run \`ydtb-db --help\` for the list`);
+  }
+  if (first === "help") {
+    const about = rest[0];
+    if (!about) return { ...defaults("status"), help: true, helpFor: "general" };
+    return { ...defaults(commandName(about)), help: true };
+  }
+  const name = commandName(first);
+  const spec = COMMAND_SPECS[name];
+  for (const o of given) {
+    if ((spec.options as readonly string[]).includes(o.name)) continue;
+    const guess = didYouMean(o.name, spec.options);
+    const elsewhere = COMMANDS.filter((c) => (COMMAND_SPECS[c].options as readonly string[]).includes(o.name));
+    const hint = guess ? `; did you mean --${guess}?` : elsewhere.length ? ` (it is an option of ${elsewhere.join(", ")})` : "";
+    throw new UsageError(`${name}: unknown option "${o.raw}"${hint}; run \`ydtb-db ${name} --help\``);
+  }
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: "boolean", default: false },
-        to: { type: "string" },
-        steps: { type: "string" },
-        cascade: { type: "boolean", default: false },
-        "dry-run": { type: "boolean", default: false },
-        force: { type: "boolean", default: false },
-        "allow-out-of-order": { type: "boolean", default: false },
-        mode: { type: "string" },
-        format: { type: "string" },
-        package: { type: "string" },
-        root: { type: "string" },
-        "database-url": { type: "string" },
-        "data-dir": { type: "string" },
-        "lock-timeout": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-        strict: { type: "boolean", default: false },
-        all: { type: "boolean", default: false },
-        pending: { type: "boolean", default: false },
-        "strict-versions": { type: "boolean", default: false },
-        "migration-lock-timeout": { type: "string" },
-        "lock-retries": { type: "string" },
-        "statement-timeout": { type: "string" },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: pick(spec.options) });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // parseArgs says what is wrong with a value (a string option without one, …).
+    throw new UsageError(`${name}: ${(error as Error).message}`);
   }
-  const { values, positionals } = parsed;
-  const name = positionals[0];
-  if (values.help && !name) return { ...defaults("status"), help: true };
-  if (!name) throw new UsageError("no command given; run `ydtb-db --help` for the list");
-  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.join(", ")}`);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}" after "${name}"`);
-  const command = name as CommandName;
+  const values = parsed.values as Partial<Record<OptionName, string | boolean | string[]>>;
+  const str = (k: OptionName) => values[k] as string | undefined;
+  const bool = (k: OptionName) => values[k] === true;
+  if (bool("help")) return { ...defaults(name), help: true };
+  if (rest.length > spec.positionals) throw new UsageError(`${name}: unexpected argument "${rest[spec.positionals]}"; usage: ydtb-db ${name} ${spec.usage}`);
 
-  const to = values.to === undefined ? undefined : parseTarget(values.to);
-  const steps = values.steps === undefined ? undefined : parseSteps(values.steps);
-  if (to && steps !== undefined) throw new UsageError("give either --to or --steps, not both");
-  if (command === "rollback" && !to && steps === undefined) throw new UsageError("rollback needs --to <package>@<version> or --steps <N>");
-  if (steps !== undefined && command !== "rollback" && command !== "plan") throw new UsageError("--steps is for rollback (and plan)");
-  if (to && !["migrate", "rollback", "plan"].includes(command)) throw new UsageError(`--to is for migrate, rollback and plan, not ${command}`);
-  if (values.mode !== undefined && values.mode !== "per-migration" && values.mode !== "all") throw new UsageError(`--mode must be "per-migration" or "all", not "${values.mode}"`);
-  if (values.format !== undefined && !["text", "mermaid", "dot"].includes(values.format)) throw new UsageError(`--format must be text, mermaid or dot, not "${values.format}"`);
-  const migrationLockTimeoutMs = optionalDuration("--migration-lock-timeout", values["migration-lock-timeout"]);
-  const statementTimeoutMs = optionalDuration("--statement-timeout", values["statement-timeout"]);
-  let lockRetries: number | undefined;
-  if (values["lock-retries"] !== undefined) {
-    lockRetries = Number(values["lock-retries"]);
-    if (!Number.isInteger(lockRetries) || lockRetries < 0) throw new UsageError(`--lock-retries must be a whole number ≥ 0, not "${values["lock-retries"]}"`);
+  const to = str("to") === undefined ? undefined : parseTarget(str("to")!);
+  const steps = str("steps") === undefined ? undefined : parseSteps(str("steps")!);
+  if (to && steps !== undefined) throw new UsageError(`${name}: give either --to or --steps, not both`);
+  if (name === "rollback" && !to && steps === undefined) throw new UsageError("rollback needs --to <package>@<version> or --steps <N>");
+  if (name === "rollback" && str("package") !== undefined && (!to || to.package !== str("package"))) {
+    throw new UsageError(`rollback --package: --steps counts across every package; to roll back one package, write --to ${str("package")}@<version> (its dependents are refused or, with --cascade, undone)`);
   }
-  if ((values.all || values.pending) && command !== "lint") throw new UsageError(`--${values.all ? "all" : "pending"} is for lint`);
-  if (values.all && values.pending) throw new UsageError("give either --all or --pending, not both");
-  if (values.strict && command !== "lint" && command !== "validate") throw new UsageError("--strict is for lint and validate");
-  if (command === "reset" && !values.force) throw new UsageError("reset drops every registered table and the history: confirm with --force");
-  let lockTimeoutMs: number | undefined;
-  if (values["lock-timeout"] !== undefined) {
-    lockTimeoutMs = Number(values["lock-timeout"]);
-    if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 0) throw new UsageError(`--lock-timeout must be a number of milliseconds, not "${values["lock-timeout"]}"`);
-  }
+  const mode = str("mode");
+  if (mode !== undefined && mode !== "per-migration" && mode !== "all") throw new UsageError(`${name}: --mode must be "per-migration" or "all", not "${mode}"`);
+  const format = str("format");
+  if (format !== undefined && !["text", "mermaid", "dot"].includes(format)) throw new UsageError(`graph: --format must be text, mermaid or dot, not "${format}"`);
+  if (name === "reset" && !bool("force")) throw new UsageError("reset drops every registered table and the history: confirm with --force");
+  if (name === "sql" && rest.length === 0) throw new UsageError("sql needs a package: ydtb-db sql <pkg[@version]> [migration-id]");
+  if (name === "resolve" && rest.length < 2) throw new UsageError("resolve needs a package and a migration id: ydtb-db resolve <pkg> <migration-id> --applied|--rolled-back");
+  if (name === "resolve" && bool("applied") === bool("rolled-back")) throw new UsageError("resolve needs exactly one of --applied or --rolled-back");
+  const drizzleTables = ((values["drizzle-table"] as string[] | undefined) ?? []).map(parseDrizzleTable);
+  if (name === "baseline" && to && drizzleTables.length > 0) throw new UsageError("baseline: --to adopts by version (a database built by hand), --drizzle-table from drizzle's history: give one of them");
+  if (bool("all") && bool("pending")) throw new UsageError(`${name}: give either --all or --pending, not both`);
+  const lockRetries = str("lock-retries") === undefined ? undefined : parseLockRetries(str("lock-retries")!);
+  const url = str("database-url");
   return {
-    ...defaults(command),
-    json: values.json ?? false,
+    ...defaults(name),
+    json: bool("json"),
+    verbose: bool("verbose"),
     ...(to ? { to } : {}),
     ...(steps !== undefined ? { steps } : {}),
-    cascade: values.cascade ?? false,
-    dryRun: values["dry-run"] ?? false,
-    force: values.force ?? false,
-    allowOutOfOrder: values["allow-out-of-order"] ?? false,
-    mode: (values.mode as Command["mode"] | undefined) ?? "per-migration",
-    format: (values.format as Command["format"] | undefined) ?? "text",
-    ...(values.package ? { package: values.package } : {}),
-    ...(values.root ? { root: values.root } : {}),
-    ...(values["database-url"] ? { databaseUrl: values["database-url"] } : {}),
-    ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
-    ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
-    help: values.help ?? false,
-    strict: values.strict ?? false,
-    all: values.all ?? false,
-    pending: values.pending ?? false,
-    strictVersions: values["strict-versions"] ?? false,
-    ...(migrationLockTimeoutMs !== undefined ? { migrationLockTimeoutMs } : {}),
+    cascade: bool("cascade"),
+    dryRun: bool("dry-run"),
+    force: bool("force"),
+    allowOutOfOrder: bool("allow-out-of-order"),
+    mode: (mode as Command["mode"] | undefined) ?? "per-migration",
+    format: (format as Command["format"] | undefined) ?? "text",
+    ...(str("package") ? { package: str("package") } : {}),
+    ...(str("root") ? { root: str("root") } : {}),
+    ...(url ? { databaseUrl: checkDatabaseUrl(url, "--database-url") } : {}),
+    ...(str("data-dir") ? { dataDir: str("data-dir") } : {}),
+    ...milliseconds("lock-timeout", str("lock-timeout"), "lockTimeoutMs"),
+    ...milliseconds("connect-timeout", str("connect-timeout"), "connectTimeoutMs"),
+    migrations: bool("migrations"),
+    down: bool("down"),
+    sql: bool("sql"),
+    drizzleTables,
+    ...(name === "resolve" ? { resolveAs: bool("applied") ? ("applied" as const) : ("rolled-back" as const) } : {}),
+    args: rest,
+    strict: bool("strict"),
+    all: bool("all"),
+    pending: bool("pending"),
+    strictVersions: bool("strict-versions"),
+    ...duration("migration-lock-timeout", str("migration-lock-timeout"), "migrationLockTimeoutMs"),
     ...(lockRetries !== undefined ? { lockRetries } : {}),
-    ...(statementTimeoutMs !== undefined ? { statementTimeoutMs } : {}),
+    ...duration("statement-timeout", str("statement-timeout"), "statementTimeoutMs"),
   };
 }
 
-function optionalDuration(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new UsageError(`${flag} must be a duration such as 10s, 500ms or 2min, not "${text}"`);
-  return ms;
+function commandName(text: string): CommandName {
+  if ((COMMANDS as readonly string[]).includes(text)) return text as CommandName;
+  const guess = didYouMean(text, COMMANDS);
+  throw new UsageError(`unknown command "${text}"${guess ? `; did you mean "${guess}"?` : ""} Commands: ${COMMANDS.join(", ")}`);
+}
+
+function pick(names: readonly OptionName[]) {
+  return Object.fromEntries(names.map((n) => [n, ALL_OPTIONS[n]])) as Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 }
 
 function defaults(name: CommandName): Command {
-  return { name, json: false, cascade: false, dryRun: false, force: false, allowOutOfOrder: false, mode: "per-migration", format: "text", help: false, strict: false, all: false, pending: false, strictVersions: false };
+  return {
+    name,
+    json: false,
+    verbose: false,
+    cascade: false,
+    dryRun: false,
+    force: false,
+    allowOutOfOrder: false,
+    mode: "per-migration",
+    format: "text",
+    migrations: false,
+    down: false,
+    sql: false,
+    drizzleTables: [],
+    args: [],
+    help: false,
+    version: false,
+    strict: false,
+    all: false,
+    pending: false,
+    strictVersions: false,
+  };
+}
+
+/** Only postgres:// and postgresql:// URLs name a PostgreSQL server; anything else is a usage error. */
+export function checkDatabaseUrl(url: string, from: string): string {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new UsageError(`${from} is not a URL; write postgres://user@host:5432/database`);
+  }
+  if (protocol !== "postgres:" && protocol !== "postgresql:") {
+    throw new UsageError(`${from} has the scheme "${protocol.replace(/:$/, "")}"; ydtb-db talks to PostgreSQL only: write postgres://user@host:5432/database`);
+  }
+  return url;
+}
+
+function milliseconds<K extends string>(option: string, text: string | undefined, key: K): Partial<Record<K, number>> {
+  if (text === undefined) return {};
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`--${option} must be a number of milliseconds, not "${text}"`);
+  return { [key]: n } as Partial<Record<K, number>>;
+}
+
+function duration<K extends string>(option: string, text: string | undefined, key: K): Partial<Record<K, number>> {
+  if (text === undefined) return {};
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`--${option} must be a duration such as 10s, 500ms or 2min, not "${text}"`);
+  return { [key]: ms } as Partial<Record<K, number>>;
+}
+
+function parseLockRetries(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`--lock-retries must be a whole number ≥ 0, not "${text}"`);
+  return n;
 }
 
 /** Parses `@scope/name@1.2.3`. */
@@ -211,6 +251,20 @@ export function parseTarget(text: string): VersionTarget {
   const version = at > 0 ? text.slice(at + 1) : "";
   if (!pkg || !semver.valid(version)) throw new UsageError(`--to "${text}" is not <package>@<version>; write e.g. --to @ydtb/basic@1.0.0`);
   return { package: pkg, version };
+}
+
+/** Parses `schema.table` or `pkg=schema.table` (a bare `table` is in schema `drizzle`). */
+export function parseDrizzleTable(text: string): DrizzleTableOption {
+  const eq = text.lastIndexOf("=");
+  const pkg = eq > 0 ? text.slice(0, eq) : undefined;
+  const qualified = eq > 0 ? text.slice(eq + 1) : text;
+  const parts = qualified.split(".");
+  const ident = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+  const [schema, table] = parts.length === 1 ? ["drizzle", parts[0]!] : [parts[0]!, parts[1]!];
+  if (parts.length > 2 || !ident.test(schema) || !ident.test(table)) {
+    throw new UsageError(`--drizzle-table "${text}" is not [pkg=]schema.table; write e.g. --drizzle-table @ydtb/basic=drizzle.__drizzle_migrations`);
+  }
+  return { ...(pkg ? { package: pkg } : {}), schema, table };
 }
 
 function parseSteps(text: string): number {

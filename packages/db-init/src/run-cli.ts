@@ -1,33 +1,23 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { openDatabase, type Database } from "@ydtb/db-client";
-import { listTools } from "@ydtb/db-core";
+import { resolve } from "node:path";
 import { discoverDatabases, type DatabaseManifest } from "@ydtb/db-registry";
 import { formatValidationReport, RULES, validateManifests } from "@ydtb/db-validate";
-import {
-  attributeAll,
-  buildPackageGraph,
-  checkPackage,
-  DEFAULT_LOCK_TIMEOUT_MS,
-  dependenciesOf,
-  describeBlocker,
-  dropEverything,
-  migrate,
-  migrationStatus,
-  orderPackages,
-  repairChecksums,
-  type MigrateOptions,
-  type MigrationPlan,
-  type MigrationTarget,
-} from "@ydtb/db-migrate";
+import { formatLintReport, LINT_RULES } from "@ydtb/db-lint";
+import { attributeAll, buildPackageGraph, checkPackage, dependenciesOf, loadMigrations, orderPackages } from "@ydtb/db-migrate";
+import { colorsFor, type Colors } from "./cli/colors.ts";
+import { runDatabaseCommand } from "./cli/database-commands.ts";
+import { errorCauses, formatCauses } from "./cli/describe-error.ts";
+import { formatCheck } from "./cli/format-output.ts";
+import { CLI_VERSION, commandHelp, generalHelp } from "./cli/help-text.ts";
+import { openTarget, targetOf } from "./cli/open-target.ts";
+import { formatSqlPreview, sqlPreview } from "./cli/sql-preview.ts";
+import { checkWorkspaceRoot, findWorkspaceRoot } from "./cli/workspace-root.ts";
+import { neededExtensions } from "./ensure-extensions.ts";
 import { InitFailedError, ResetRefusedError, UsageError } from "./errors.ts";
 import { formatInitReport } from "./init-report.ts";
-import { initDatabase } from "./init-database.ts";
-import { parseCommand, USAGE, type Command } from "./parse-command.ts";
-import { formatGraph, packageEdges } from "./format-graph.ts";
-import { formatLintReport, LINT_RULES } from "@ydtb/db-lint";
 import { lintDatabases, lintPending } from "./lint-databases.ts";
+import { parseCommand, type Command } from "./parse-command.ts";
 import { readStrictVersions } from "./strict-versions.ts";
+import { formatGraph, packageEdges } from "./format-graph.ts";
 
 /** Where the command line writes, and what it reads: injectable for tests. */
 export interface CliIO {
@@ -35,91 +25,97 @@ export interface CliIO {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Whether each stream is a terminal (colour). Default: neither. */
+  readonly isTTY?: { readonly stdout: boolean; readonly stderr: boolean };
 }
 
 /** Exit codes of `ydtb-db`. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** Error codes that mean the command line was called wrongly (exit 2), wherever they are thrown. */
+const USAGE_CODES = new Set(["USAGE", "INVALID_DATABASE_URL"]);
 
 const processIO: CliIO = {
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),
   env: process.env,
   cwd: process.cwd(),
+  isTTY: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
 };
-
-/** Finds the monorepo root: the nearest folder upwards whose package.json has `workspaces`. */
-export function findWorkspaceRoot(from: string): string {
-  let dir = resolve(from);
-  for (;;) {
-    const file = join(dir, "package.json");
-    if (existsSync(file) && (JSON.parse(readFileSync(file, "utf8")) as { workspaces?: unknown }).workspaces) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new UsageError(`no package.json with "workspaces" above ${from}; run ydtb-db inside the monorepo or pass --root`);
-    dir = up;
-  }
-}
-
-/** The PGlite directory the app uses, which the command line targets without DATABASE_URL. */
-export function defaultDataDir(root: string): string {
-  return join(root, "apps/core/.data");
-}
 
 /**
  * Runs `ydtb-db` with the given arguments and returns the exit code (0 ok, 1 failure, 2 usage).
+ * With `--json` stdout holds exactly one object: `{ ok: true, command, … }` on success,
+ * `{ ok: false, command, error: { code, message, causes }, … }` on failure.
  *
  * @example
  * const code = await runCli(["status", "--json"]);
  */
 export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const out = colorsFor({ isTTY: io.isTTY?.stdout ?? false, env: io.env });
+  const err = colorsFor({ isTTY: io.isTTY?.stderr ?? false, env: io.env });
+  const wantsJson = argv.includes("--json");
   let command: Command;
   try {
     command = parseCommand(argv);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`ydtb-db: ${error.message}\n\n${USAGE}`);
-      return EXIT.usage;
-    }
-    throw error;
+    if (!(error instanceof UsageError)) throw error;
+    if (wantsJson) io.stdout(JSON.stringify({ ok: false, command: null, error: { code: error.code, message: error.message, causes: [] } }, null, 2));
+    else io.stderr(`${err.red("ydtb-db:")} ${error.message}`);
+    return EXIT.usage;
   }
-  if (command.help) {
-    io.stdout(USAGE);
+  if (command.version) {
+    io.stdout(command.json ? JSON.stringify({ ok: true, command: "version", version: CLI_VERSION }) : CLI_VERSION);
     return EXIT.ok;
   }
-  const print = (value: unknown, text: () => string) => io.stdout(command.json ? JSON.stringify(value, null, 2) : text());
+  if (command.help) {
+    io.stdout(command.helpFor === "general" ? generalHelp() : commandHelp(command.name));
+    return EXIT.ok;
+  }
+  const print = (payload: Record<string, unknown>, text: () => string, ok = true) =>
+    io.stdout(command.json ? JSON.stringify({ ok, command: command.name, ...payload }, null, 2) : text());
   try {
-    return await execute(command, io, print);
+    return await execute(command, io, print, out, err);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`ydtb-db: ${error.message}`);
-      return EXIT.usage;
+    const causes = errorCauses(error).map(({ stack, ...c }) => (command.verbose ? { ...c, stack } : c));
+    const code = causes[0]?.code && !(error instanceof InitFailedError) ? causes[0].code : error instanceof InitFailedError ? (error.report.error?.code ?? error.code) : "UNEXPECTED";
+    const usage = USAGE_CODES.has(code);
+    if (command.json) {
+      const extra = error instanceof InitFailedError ? { report: error.report } : (error as { mismatches?: unknown }).mismatches ? { mismatches: (error as { mismatches: unknown }).mismatches } : {};
+      print({ error: { code, message: error instanceof InitFailedError ? (error.report.error?.message ?? error.message) : (causes[0]?.message ?? String(error)), causes: causes.slice(1) }, ...extra }, () => "", false);
+    } else if (error instanceof InitFailedError) {
+      io.stdout(formatInitReport(error.report, { command: command.name }));
+      io.stderr([`${err.red(`ydtb-db ${command.name} failed`)} [${code}]`, ...formatCauses(errorCauses(error.cause), command.verbose)].join("\n"));
+    } else {
+      io.stderr([`${err.red(`ydtb-db ${command.name} failed`)} [${code}]: ${causes[0]?.message ?? String(error)}`, ...formatCauses(errorCauses(error), command.verbose)].join("\n"));
+      if (usage) io.stderr(`Run \`ydtb-db ${command.name} --help\` for its options.`);
     }
-    if (error instanceof InitFailedError) {
-      print({ ok: false, report: error.report }, () => formatInitReport(error.report));
-      return EXIT.failure;
-    }
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (command.json) io.stdout(JSON.stringify({ ok: false, error: { code: typeof code === "string" ? code : "UNEXPECTED", message } }, null, 2));
-    else io.stderr(`ydtb-db ${command.name} failed${typeof code === "string" ? ` [${code}]` : ""}: ${message}`);
-    return EXIT.failure;
+    return usage ? EXIT.usage : EXIT.failure;
   }
 }
 
-type Print = (value: unknown, text: () => string) => void;
+type Print = (payload: Record<string, unknown>, text: () => string, ok?: boolean) => void;
 
-async function execute(command: Command, io: CliIO, print: Print): Promise<number> {
+async function execute(command: Command, io: CliIO, print: Print, c: Colors, err: Colors): Promise<number> {
   if (command.name === "rules") {
     const lintRules = LINT_RULES.map((r) => ({ name: r.name, severity: "warning", description: r.description, safe: r.safe, kind: "lint" }));
-    print([...RULES, ...lintRules], () =>
-      [...RULES.map((r) => `${r.name.padEnd(28)} ${r.severity.padEnd(8)} ${r.description}`), "", "Migration lint (warnings; errors with --strict):", ...lintRules.map((r) => `${r.name.padEnd(32)} ${r.description}`)].join("\n"),
+    print({ rules: [...RULES, ...lintRules] }, () =>
+      [
+        ...RULES.map((r) => `${r.name.padEnd(28)} ${r.severity.padEnd(8)} ${r.description}`),
+        "",
+        "Migration lint (warnings; errors with --strict):",
+        ...lintRules.map((r) => `${r.name.padEnd(32)} ${r.description}`),
+      ].join("\n"),
     );
     return EXIT.ok;
   }
-  const root = command.root ? resolve(io.cwd, command.root) : findWorkspaceRoot(io.cwd);
+  const root = command.root ? checkWorkspaceRoot(resolve(io.cwd, command.root)) : findWorkspaceRoot(io.cwd);
   const found = await discoverDatabases(root);
-  const failures = found.failures.map((f) => ({ package: f.packageName, file: f.file, message: f.message }));
+  const failures = found.failures.map((f) => ({ package: f.packageName, file: f.file, message: f.message, causes: errorCauses(f.cause).map(({ stack, ...x }) => (command.verbose ? { ...x, stack } : x)) }));
+  const describeFailures = () => failures.map((f) => [`  ${f.package} (${f.file}): ${f.message}`, ...formatCauses(f.causes, command.verbose)].join("\n"));
   if (failures.length > 0 && command.name !== "validate") {
-    print({ ok: false, discoveryFailures: failures }, () => `Manifests that failed to load (nothing was done):\n${failures.map((f) => `  ${f.package} (${f.file}): ${f.message}`).join("\n")}`);
+    print({ error: { code: "DISCOVERY_FAILED", message: `${failures.length} manifest(s) failed to load: nothing was done`, causes: [] }, discoveryFailures: failures }, () =>
+      `${err.red(`ydtb-db ${command.name} failed`)} [DISCOVERY_FAILED]: manifests that failed to load (nothing was done):\n${describeFailures().join("\n")}`, false);
     return EXIT.failure;
   }
   const all = found.manifests;
@@ -133,127 +129,74 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
       // The migrations not released yet are what ships next: lint them too.
       const lint = await lintDatabases(command.package ? all.filter((m) => m.packageName === command.package) : all, { strict: command.strict, rootDir: root });
       const ok = errors === 0 && failures.length === 0 && lint.ok;
-      print({ ok, ...shown, lint, discoveryFailures: failures }, () =>
-        [formatValidationReport(shown), formatLintReport(lint), ...failures.map((f) => `${f.package} (${f.file}): ${f.message}`)].join("\n"),
-      );
+      print({ ...shown, lint, discoveryFailures: failures }, () => [formatValidationReport(shown), formatLintReport(lint), ...describeFailures()].join("\n"), ok);
       return ok ? EXIT.ok : EXIT.failure;
     }
     case "lint": {
       const targets = command.package ? all.filter((m) => m.packageName === command.package) : all;
-      if (targets.length === 0) throw new UsageError(`no registered package "${command.package}"`);
-      const report = command.pending
-        ? await withTarget(command, io, root, (db) => lintPending(db, targets, { strict: command.strict, rootDir: root }))
-        : await lintDatabases(targets, { strict: command.strict, scope: command.all ? "all" : "unreleased", rootDir: root });
-      const hint = report.linted === 0 ? (command.pending ? "\nNo migration is pending on this database." : command.all ? "" : "\nNo migration is unreleased: --all lints every release, --pending what migrate would run here.") : "";
-      print(report, () => formatLintReport(report) + hint);
+      if (targets.length === 0) throw new UsageError(`lint: no registered package "${command.package}"`);
+      if (command.pending) break;
+      const report = await lintDatabases(targets, { strict: command.strict, scope: command.all ? "all" : "unreleased", rootDir: root });
+      const hint = report.linted === 0 && !command.all ? "\nNo migration is unreleased: --all lints every release, --pending what migrate would run here." : "";
+      print({ ...report }, () => formatLintReport(report) + hint, report.ok);
       return report.ok ? EXIT.ok : EXIT.failure;
     }
     case "graph": {
       const order = orderPackages(all);
       const edges = packageEdges(all);
-      print({ order, edges }, () => formatGraph(order, edges, command.format));
+      const loaded = loadMigrations(all);
+      const migrations = order.flatMap((name) => (loaded.find((p) => p.packageName === name)?.migrations ?? []).map((m) => ({ package: name, id: m.id, version: m.version })));
+      print({ order, edges, migrations }, () =>
+        command.format === "text"
+          ? [formatGraph(order, edges, "text"), "", "Migrations, in the order they run on an empty database:", ...migrations.map((m, i) => `  ${String(i + 1).padStart(3)}. ${m.package} ${m.id} (${m.version ?? "unreleased"})`)].join("\n")
+          : formatGraph(order, edges, command.format),
+      );
+      return EXIT.ok;
+    }
+    case "sql": {
+      const preview = sqlPreview(all, command.args[0]!, command.args[1], command.down ? "down" : "up");
+      print({ ...preview }, () => formatSqlPreview(preview));
       return EXIT.ok;
     }
     case "attribute": {
       const results = attributeAll(all);
-      print(results, () => results.map((r) => `${r.package}: ${r.message}`).join("\n") || "nothing to attribute");
+      print({ results }, () => results.map((r) => `${r.package}: ${r.message}`).join("\n") || "nothing to attribute");
       return EXIT.ok;
     }
     case "check": {
       const targets = command.package ? all.filter((m) => m.packageName === command.package) : all;
-      if (targets.length === 0) throw new UsageError(`no registered package "${command.package}"`);
+      if (targets.length === 0) throw new UsageError(`check: no registered package "${command.package}"`);
       const results: Awaited<ReturnType<typeof checkPackage>>[] = [];
       for (const m of targets) results.push(await checkPackage(m, all));
       const ok = results.every((r) => r.ok);
-      print({ ok, packages: results }, () => results.map(formatCheck).join("\n"));
+      print({ packages: results }, () => results.map((r) => formatCheck(r, c)).join("\n"), ok);
       return ok ? EXIT.ok : EXIT.failure;
     }
     default:
       break;
   }
 
-  if (command.name === "reset" && io.env.NODE_ENV === "production") throw new ResetRefusedError();
-  const db = await openTarget(command, io, root);
+  const target = targetOf(command, io.env, io.cwd, root);
+  if (command.name === "reset" && !isDevelopmentOrTest(io.env.NODE_ENV)) throw new ResetRefusedError(io.env.NODE_ENV, target.label);
+  // Manifests are known before the database opens, so PGlite loads the extensions they need.
+  const db = await openTarget(command, target, neededExtensions(all), (text) => io.stderr(err.yellow(text)));
   try {
-    switch (command.name) {
-      case "status": {
-        const status = await databaseStatus(db, all);
-        print(status, () => formatStatus(status));
-        return EXIT.ok;
-      }
-      case "plan":
-      case "migrate":
-      case "rollback": {
-        const target: MigrationTarget = command.to
-          ? { kind: "version", package: command.to.package, version: command.to.version }
-          : command.steps !== undefined
-            ? { kind: "steps", steps: command.steps }
-            : { kind: "latest" };
-        const options: Omit<MigrateOptions, "onProgress"> = {
-          target,
-          mode: command.mode,
-          cascade: command.cascade,
-          allowOutOfOrder: command.allowOutOfOrder,
-          dryRun: command.dryRun || command.name === "plan",
-          ...(command.lockTimeoutMs !== undefined ? { lockTimeoutMs: command.lockTimeoutMs } : {}),
-          strictVersions: command.strictVersions || strictVersionsOf(io),
-          ...(command.migrationLockTimeoutMs !== undefined ? { migrationLockTimeoutMs: command.migrationLockTimeoutMs } : {}),
-          ...(command.lockRetries !== undefined ? { lockRetries: command.lockRetries } : {}),
-          ...(command.statementTimeoutMs !== undefined ? { statementTimeoutMs: command.statementTimeoutMs } : {}),
-        };
-        const { report, migration } = await initDatabase({
-          db,
-          // --package narrows migrate to a package and what it needs; a rollback must see every
-          // package, or it could not find (and refuse or cascade to) the dependents.
-          manifests: command.name === "migrate" ? selected : all,
-          partial: command.name === "migrate" && selected.length < all.length,
-          mode: "production",
-          migrate: options,
-          onProgress: command.json ? undefined : (event) => io.stderr(formatProgress(event)),
-        });
-        if (options.dryRun) {
-          print({ ok: true, plan: migration.plan }, () => formatPlan(migration.plan));
-        } else {
-          print({ ok: true, report }, () => formatInitReport(report));
-        }
-        return EXIT.ok;
-      }
-      case "repair": {
-        const result = await repairChecksums(db, selected, command.package ? { package: command.package } : {});
-        print(result, () => (result.repaired.length ? result.repaired.map((r) => `repaired ${r.package} ${r.id}: ${r.previous} → ${r.checksum}`).join("\n") : "no checksum differs: nothing to repair"));
-        return EXIT.ok;
-      }
-      case "reset": {
-        const result = await dropEverything(db, all);
-        print({ ok: true, ...result }, () => `dropped ${result.tables.length} tables and the history from ${db.label}`);
-        return EXIT.ok;
-      }
-      default:
-        throw new UsageError(`unknown command "${command.name}"`);
+    if (command.name === "lint") {
+      // lint --pending: what migrate would run on this database.
+      const report = await lintPending(db, command.package ? all.filter((m) => m.packageName === command.package) : all, { strict: command.strict, rootDir: root });
+      print({ ...report }, () => formatLintReport(report) + (report.linted === 0 ? "\nNo migration is pending on this database." : ""), report.ok);
+      return report.ok ? EXIT.ok : EXIT.failure;
     }
+    return await runDatabaseCommand({ command, db, all, selected, print, note: io.stderr, colors: c, strictVersionsEnv: () => strictVersionsOf(io.env) });
   } finally {
     await db.close();
   }
 }
 
-async function withTarget<T>(command: Command, io: CliIO, root: string, fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openTarget(command, io, root);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-async function openTarget(command: Command, io: CliIO, root: string): Promise<Database> {
-  const url = command.databaseUrl ?? io.env.DATABASE_URL;
-  if (url) return openDatabase({ url });
-  // turbo runs independent packages' db:migrate at once: on PGlite (one process per directory)
-  // they take turns, waiting as long as they would for the migration lock.
-  return openDatabase({
-    dataDir: command.dataDir ? resolve(io.cwd, command.dataDir) : defaultDataDir(root),
-    waitForDataDirMs: command.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-  });
+/** Destructive commands run only where NODE_ENV says development or test (any case); unset counts as production, as in the app. */
+export function isDevelopmentOrTest(nodeEnv: string | undefined): boolean {
+  const env = nodeEnv?.trim().toLowerCase();
+  return env === "development" || env === "test";
 }
 
 /** A package and, transitively, what it depends on (so it can be migrated on its own). */
@@ -263,66 +206,11 @@ export function withDependencies(all: readonly DatabaseManifest[], name: string)
   return all.filter((m) => keep.has(m.packageName));
 }
 
-/** Status per package: versions, migrations, and the tools it provides. */
-export async function databaseStatus(db: Database, manifests: readonly DatabaseManifest[]) {
-  const packages = await migrationStatus(db, manifests);
-  let tools: Awaited<ReturnType<typeof listTools>> = [];
+function strictVersionsOf(env: CliIO["env"]): boolean {
   try {
-    tools = await listTools(db.orm);
-  } catch {
-    // Before the first migration there is no tools table: no tools to list.
-  }
-  return {
-    database: db.label,
-    packages: packages.map((p) => ({
-      ...p,
-      tools: tools.filter((t) => t.packageName === p.package).map((t) => ({ id: t.id, name: t.name, active: t.isActive })),
-    })),
-  };
-}
-
-function formatStatus(status: Awaited<ReturnType<typeof databaseStatus>>): string {
-  const rows = status.packages.map((p) => {
-    const last = p.lastAppliedAt ? new Date(p.lastAppliedAt).toISOString() : "never";
-    const tools = p.tools.length ? `  tools: ${p.tools.map((t) => `${t.id}${t.active ? "" : " (inactive)"}`).join(", ")}` : "";
-    const notInCode = p.notInCode.length
-      ? `\n  applied, not in this code: ${p.notInCode.map((m) => `${m.id} (${m.version ?? "unreleased"})`).join(", ")}${p.ahead ? ` — the database is ahead of this code (${p.databaseVersion} > ${p.codeVersion})` : " — restore the files (applied migrations are never deleted)"}`
-      : "";
-    return `${p.package}\n  code ${p.codeVersion} · database ${p.databaseVersion ?? "none"} · ${p.applied.length} applied · ${p.pending.length} pending${p.pending.length ? ` (${p.pending.join(", ")})` : ""} · last applied ${last}${notInCode}${tools ? `\n${tools}` : ""}`;
-  });
-  return [`Database: ${status.database}`, ...rows].join("\n");
-}
-
-function formatPlan(plan: MigrationPlan): string {
-  const behind = [
-    ...plan.ahead.map((a) => `  ${a.package}: the database is at ${a.databaseVersion}, ahead of this code (${a.codeVersion}); not migrated`),
-    ...plan.heldBack.map((h) => `  ${h.package}: held back, it needs ${h.dependency} ${h.range} (${h.databaseVersion} in the database); pending ${h.pending.join(", ")}`),
-  ];
-  const steps = plan.steps.length === 0 ? ["Nothing to do: the database is up to date."] : [`${plan.steps.length} step${plan.steps.length === 1 ? "" : "s"}:`, ...plan.steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${s.direction.padEnd(4)} ${s.package} ${s.id} — ${s.reason}`)];
-  return [...steps, ...(behind.length ? ["Running behind a newer database:", ...behind] : [])].join("\n");
-}
-
-function formatProgress(event: Parameters<NonNullable<MigrateOptions["onProgress"]>>[0]): string {
-  if (event.status === "retrying") {
-    const who = event.blockers?.length ? `blocked by ${event.blockers.map(describeBlocker).join("; ")}` : "blocked by another session";
-    return `[${event.index + 1}/${event.total}] lock wait of ${event.lockTimeoutMs} ms timed out (attempt ${event.attempt}/${event.attempts}) for ${event.package} ${event.id}, ${who}; rolled back, retrying in ${event.retryInMs} ms`;
-  }
-  return `[${event.index + 1}/${event.total}] ${event.status} ${event.direction} ${event.package} ${event.id}${event.ms !== undefined ? ` (${event.ms.toFixed(1)} ms)` : ""}`;
-}
-
-function formatCheck(result: Awaited<ReturnType<typeof checkPackage>>): string {
-  const lines = [`${result.ok ? "ok  " : "FAIL"} ${result.package}`];
-  for (const step of result.upDownUp) lines.push(`  up → down → up ${step.id}: ${step.ok ? "same schema" : `differs\n${(step.diff ?? []).map((d) => `      ${d}`).join("\n")}`}`);
-  if ("skipped" in result.drift) lines.push(`  schema drift: skipped (${result.drift.skipped})`);
-  else lines.push(result.drift.ok ? "  schema drift: none" : `  schema drift: the Drizzle schema differs from the migrations; \`bun run db:generate\` would write:\n${result.drift.sql.map((s) => `      ${s}`).join("\n")}`);
-  return lines.join("\n");
-}
-
-function strictVersionsOf(io: CliIO): boolean {
-  try {
-    return readStrictVersions(io.env);
+    return readStrictVersions(env);
   } catch (error) {
     // A bad value in the environment is a usage error (exit 2); the message names the variable and the values.
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message, { cause: error });
   }
 }

@@ -66,7 +66,7 @@ describe("ydtb-db lint", () => {
   test("rules lists the lint rules; --strict and --all are refused where they mean nothing", async () => {
     const r = captureIO();
     expect(await runCli(["rules", "--json"], r.io)).toBe(0);
-    expect(r.json<{ name: string; kind?: string }[]>().filter((x) => x.kind === "lint").map((x) => x.name)).toContain("setting-not-null");
+    expect(r.json<{ rules: { name: string; kind?: string }[] }>().rules.filter((x) => x.kind === "lint").map((x) => x.name)).toContain("setting-not-null");
     expect(await runCli(["migrate", "--strict"], captureIO().io)).toBe(2);
     expect(await runCli(["validate", "--all"], captureIO().io)).toBe(2);
   });

@@ -29,11 +29,47 @@ describe("parseCommand", () => {
       strictVersions: true,
     });
     expect(parseCommand(["reset", "--force"])).toMatchObject({ name: "reset", force: true });
-    expect(parseCommand(["--help"]).help).toBe(true);
+    expect(parseCommand(["--help"])).toMatchObject({ help: true, helpFor: "general" });
+    expect(parseCommand([])).toMatchObject({ help: true, helpFor: "general" });
+    expect(parseCommand(["migrate", "--help"])).toMatchObject({ name: "migrate", help: true });
+    expect(parseCommand(["help", "sql"])).toMatchObject({ name: "sql", help: true });
+    expect(parseCommand(["--version"]).version).toBe(true);
+    expect(parseCommand(["migrate", "--connect-timeout", "2500"])).toMatchObject({ connectTimeoutMs: 2500 });
+    expect(parseCommand(["sql", "@ydtb/basic@1.0.0", "0000_notes", "--down"])).toMatchObject({ name: "sql", args: ["@ydtb/basic@1.0.0", "0000_notes"], down: true });
+    expect(parseCommand(["resolve", "@ydtb/basic", "0001_pinned", "--rolled-back"])).toMatchObject({ resolveAs: "rolled-back", args: ["@ydtb/basic", "0001_pinned"] });
+    expect(parseCommand(["baseline", "--drizzle-table", "@ydtb/basic=drizzle.basic_log", "--drizzle-table", "other.log"]).drizzleTables).toEqual([
+      { package: "@ydtb/basic", schema: "drizzle", table: "basic_log" },
+      { schema: "other", table: "log" },
+    ]);
+    expect(parseCommand(["status", "--migrations", "--verbose"])).toMatchObject({ migrations: true, verbose: true });
+  });
+
+  test("a typo gets a suggestion: commands and options", () => {
+    const message = (argv: string[]) => {
+      try {
+        parseCommand(argv);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "parsed";
+    };
+    expect(message(["mirgate"])).toContain('did you mean "migrate"');
+    expect(message(["status", "--migratons"])).toContain("did you mean --migrations");
+    expect(message(["migrate", "--cascade"])).toContain("rollback");
   });
 
   const bad: [string, string[]][] = [
-    ["no command", []],
+    ["no command", ["--json"]],
+    ["a scheme other than postgres", ["status", "--database-url", "mysql://root@db:3306/app"]],
+    ["a URL that is not one", ["status", "--database-url", "not a url"]],
+    ["rollback --package with --steps", ["rollback", "--package", "@ydtb/basic", "--steps", "1"]],
+    ["rollback --package naming another package than --to", ["rollback", "--package", "@ydtb/basic", "--to", "@ydtb/core@1.0.0"]],
+    ["resolve without --applied or --rolled-back", ["resolve", "@ydtb/basic", "0000_notes"]],
+    ["resolve with both", ["resolve", "@ydtb/basic", "0000_notes", "--applied", "--rolled-back"]],
+    ["sql without a package", ["sql"]],
+    ["baseline with --to and --drizzle-table", ["baseline", "--to", "@ydtb/basic@1.0.0", "--drizzle-table", "a.b"]],
+    ["a malformed --drizzle-table", ["baseline", "--drizzle-table", "a.b.c"]],
+    ["a bad --connect-timeout", ["status", "--connect-timeout", "-1"]],
     ["an unknown command", ["explode"]],
     ["an unknown option", ["status", "--colour"]],
     ["rollback without a target", ["rollback"]],

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { getTableConfig } from "drizzle-orm/pg-core";
@@ -44,7 +44,10 @@ async function reloadAfter(mark: number): Promise<WatchEvent[]> {
 const columnsOf = (manifest: DatabaseManifest | undefined, table: string) =>
   getTableConfig(manifest!.tables.find((t) => getTableConfig(t).name === table)!).columns.map((c) => c.name);
 
-beforeAll(async () => {
+// Every test gets its own workspace copy, database and watcher: none depends on another's edits.
+beforeEach(async () => {
+  events.length = 0;
+  lines.length = 0;
   root = copyWorkspace({ packages: ["db-core", "basic"] });
   db = await createTestDatabase("pglite");
   ({ registry } = await initDatabase({ db, rootDir: root, mode: "development" }));
@@ -61,7 +64,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await watcher?.close();
   await db?.dispose();
   if (root) rmSync(root, { recursive: true, force: true });
@@ -120,13 +123,17 @@ describe("watchDatabases", () => {
     const back = events.length;
     edit(basicFile("src/schema.ts"), `title: text("headline")`, `title: text("title")`);
     edit(basicFile("src/database.ts"), `        headline: "Headline`, `        title: "Headline`);
-    const again = await waitForEvent(back, "drift", (e) => e.package === "@ydtb/basic");
-    expect(again.drift.kind).toBe("drift");
-    await reloadAfter(back);
+    await waitForEvent(back, "replaced", (e) => e.package === "@ydtb/basic");
+    // Back to the migrations' schema: no drift left to report.
+    expect((await reloadAfter(back)).filter((e) => e.kind === "drift")).toEqual([]);
     expect(columnsOf(registry.get("@ydtb/basic"), "ydtb_basic_notes")).toContain("title");
   });
 
   test("a new migration with its snapshot is applied through the engine, and the drift is gone", async () => {
+    const edited = events.length;
+    edit(basicFile("src/schema.ts"), `    pinned: boolean("pinned")`, `    archived: boolean("archived").notNull().default(false),\n    pinned: boolean("pinned")`);
+    await waitForEvent(edited, "drift", (e) => e.package === "@ydtb/basic");
+    await reloadAfter(edited);
     const { generateDrizzleJson } = await import("drizzle-kit/api");
     const folder = basicFile("drizzle");
     const previous = JSON.parse(readFileSync(join(folder, "meta", "0001_snapshot.json"), "utf8")) as { id: string };
@@ -170,6 +177,9 @@ describe("watchDatabases", () => {
     writeFileSync(file, good.replace(`  schema,\n`, `  schema,,\n`));
     const error = await waitForEvent(mark, "error", (e) => e.package === "@ydtb/basic");
     expect(error.phase).toBe("discover");
+    // The cause keeps the file and line of the syntax error.
+    const line = good.split("\n").findIndex((l) => l === "  schema,") + 1;
+    expect(error.causes?.some((c) => c.location?.startsWith(`${file}:${line}:`))).toBe(true);
     await reloadAfter(mark);
     expect(registry.get("@ydtb/basic")).toBe(before!);
 
@@ -208,20 +218,22 @@ describe("watchDatabases", () => {
     const journalFile = join(folder, "meta", "_journal.json");
     const journal = readFileSync(journalFile, "utf8");
     const mark = events.length;
-    writeFileSync(join(folder, "0003_broken.sql"), `ALTER TABLE "ydtb_basic_missing" ADD COLUMN "x" integer;`);
     const parsed = JSON.parse(journal) as { entries: object[] };
-    parsed.entries.push({ idx: 3, version: "7", when: Date.now(), tag: "0003_broken", breakpoints: true });
+    const idx = parsed.entries.length;
+    const tag = `${String(idx).padStart(4, "0")}_broken`;
+    writeFileSync(join(folder, `${tag}.sql`), `ALTER TABLE "ydtb_basic_missing" ADD COLUMN "x" integer;`);
+    parsed.entries.push({ idx, version: "7", when: Date.now(), tag, breakpoints: true });
     writeFileSync(journalFile, JSON.stringify(parsed, null, 2));
     const error = await waitForEvent(mark, "error", (e) => e.phase === "migrate");
     expect(error.package).toBe("@ydtb/basic");
     await reloadAfter(mark);
     expect(registry.get("@ydtb/basic")).toBe(before!);
     const status = await migrationStatus(db, registry.list());
-    expect(status.find((p) => p.package === "@ydtb/basic")?.applied).not.toContain("0003_broken");
+    expect(status.find((p) => p.package === "@ydtb/basic")?.applied).toEqual(["0000_notes", "0001_pinned"]);
 
     const restored = events.length;
     writeFileSync(journalFile, journal);
-    rmSync(join(folder, "0003_broken.sql"));
+    rmSync(join(folder, `${tag}.sql`));
     const reloaded = await waitForEvent(restored, "reloaded");
     expect(reloaded.ok).toBe(true);
     await watcher.idle();
@@ -243,6 +255,10 @@ describe("watchDatabases", () => {
   });
 
   test("a removed package is unregistered; its tables stay", async () => {
+    const added = events.length;
+    addPackage(root, "extra");
+    await waitForEvent(added, "registered", (e) => e.package === "@ydtb/extra");
+    await reloadAfter(added);
     const mark = events.length;
     rmSync(join(root, "packages", "extra"), { recursive: true, force: true });
     await waitForEvent(mark, "unregistered", (e) => e.package === "@ydtb/extra");

@@ -68,3 +68,4 @@ export { LOCK_TIMEOUT_HEADER, readLockTimeoutHeader } from "./sql/lock-timeout-h
 export { prepareSql, type PreparedStatement, type SqlSource } from "./sql/prepare-sql.ts";
 export { loadSqlParser, sqlParserRequested, type SqlParser } from "./sql/sql-parser.ts";
 export { isIdempotent, outsideTransactionOnly, statementKind, transactionControl, type StatementNode } from "./sql/statement-rules.ts";
+export * from "./adopt/index.ts";

@@ -43,17 +43,25 @@ function readJson(file: string): Record<string, unknown> {
 }
 
 /**
+ * The root package.json `workspaces` patterns (an array, or `{ packages }`), negations left out.
+ *
+ * @example
+ * workspacePatterns(process.cwd()) // ["apps/*", "packages/*", "tooling/*"]
+ */
+export function workspacePatterns(rootDir: string): string[] {
+  const ws = readJson(join(resolve(rootDir), "package.json")).workspaces;
+  const globs = Array.isArray(ws) ? ws : Array.isArray((ws as { packages?: unknown })?.packages) ? (ws as { packages: unknown[] }).packages : [];
+  return globs.filter((g): g is string => typeof g === "string" && !g.startsWith("!"));
+}
+
+/**
  * Lists the workspace packages (from the root package.json `workspaces` globs) that declare a
  * database manifest: `src/database.ts`, or the file named by `"ydtb": { "database": "…" }`.
  */
 export function findDatabasePackages(rootDir: string): DatabasePackage[] {
   const root = resolve(rootDir);
-  const rootPkg = readJson(join(root, "package.json"));
-  const ws = rootPkg.workspaces;
-  const globs = Array.isArray(ws) ? ws : Array.isArray((ws as { packages?: unknown })?.packages) ? (ws as { packages: unknown[] }).packages : [];
   const dirs = new Set<string>();
-  for (const pattern of globs) {
-    if (typeof pattern !== "string" || pattern.startsWith("!")) continue;
+  for (const pattern of workspacePatterns(root)) {
     for (const file of new Bun.Glob(`${pattern.replace(/\/$/, "")}/package.json`).scanSync({ cwd: root, onlyFiles: true })) {
       if (!file.split("/").some((part) => IGNORED_DIRECTORIES.includes(part))) dirs.add(resolve(root, dirname(file)));
     }

@@ -6,6 +6,7 @@ export {
   discoverDatabasesOrThrow,
   findDatabasePackages,
   IGNORED_DIRECTORIES,
+  workspacePatterns,
   type DatabasePackage,
   type DiscoverOptions,
   type DiscoveryResult,

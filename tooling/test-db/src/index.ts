@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, afterEach, describe } from "bun:test";
-import { openDatabase, type Database, type DatabaseKind } from "@ydtb/db-client";
+import { openDatabase, type Database, type DatabaseKind, type OpenDatabaseOptions } from "@ydtb/db-client";
 import postgres from "postgres";
 
 /** A database made for one test; `dispose()` closes it and, on the server, drops it. */
@@ -14,7 +14,13 @@ export interface TestDatabase extends Database {
 export interface DatabaseTarget {
   readonly kind: DatabaseKind;
   /** A new, empty database, disposed after the current test. */
-  fresh(): Promise<TestDatabase>;
+  fresh(options?: TestDatabaseOptions): Promise<TestDatabase>;
+}
+
+/** Options of {@link createTestDatabase}. */
+export interface TestDatabaseOptions {
+  /** Extensions a package's manifest needs: PGlite loads them from its bundled modules (the server has them installed). */
+  readonly extensions?: readonly string[];
 }
 
 /** The PostgreSQL server tests use: `TEST_DATABASE_URL`, else `DATABASE_URL`, else none. */
@@ -51,7 +57,13 @@ let admin: postgres.Sql | undefined;
  * const db = await createTestDatabase("postgres");
  * try { ... } finally { await db.dispose(); }
  */
-export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DatabaseKind, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  if (kind === "pglite" && options.extensions?.length) {
+    // Extensions are loaded when PGlite starts, so the empty snapshot cannot be reused: db-client loads them by name.
+    const opening: OpenDatabaseOptions & { extensions?: readonly string[] } = { extensions: options.extensions };
+    const db = await openDatabase(opening);
+    return Object.assign(db, { dispose: () => db.close() });
+  }
   if (kind === "pglite") {
     const pg = await PGlite.create({ loadDataDir: await emptyPgliteSnapshot() });
     const db = await openDatabase({ pglite: pg });
@@ -108,8 +120,8 @@ export function describeDatabases(title: string, body: (target: DatabaseTarget) 
       afterAll(closeTestServer);
       body({
         kind,
-        async fresh() {
-          const db = await createTestDatabase(kind);
+        async fresh(options?: TestDatabaseOptions) {
+          const db = await createTestDatabase(kind, options);
           open.push(db);
           return db;
         },

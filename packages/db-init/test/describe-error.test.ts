@@ -1,0 +1,25 @@
+import { expect, test } from "bun:test";
+import { errorCauses, formatCauses } from "../src/index.ts";
+
+const built = (message: string, line: number) => Object.assign(new Error(message), { name: "BuildMessage", position: { file: "/repo/packages/x/src/database.ts", line, column: 4, lineText: `  bad line ${line}` } });
+
+test("Bun's \"N errors building\" lists every inner error with its file and line", () => {
+  const error = new Error("manifest failed", { cause: new AggregateError([built("Unexpected ;", 3), built("Expected }", 9)], "2 errors building") });
+  const causes = errorCauses(error);
+  expect(causes.map((c) => [c.message, c.location ?? null])).toEqual([
+    ["manifest failed", null],
+    ["2 errors building", null],
+    ["Unexpected ;", "/repo/packages/x/src/database.ts:3:5"],
+    ["Expected }", "/repo/packages/x/src/database.ts:9:5"],
+  ]);
+  const text = formatCauses(causes, false).join("\n");
+  expect(text).toContain("caused by: Expected }\n    at /repo/packages/x/src/database.ts:9:5\n      bad line 9");
+  expect(text).not.toContain("    at errorCauses"); // no stacks without --verbose
+});
+
+test("codes are kept along the chain, and a cycle ends", () => {
+  const inner: Error & { code?: string; cause?: unknown } = Object.assign(new Error("refused"), { code: "ECONNREFUSED" });
+  const outer = Object.assign(new Error("cannot connect", { cause: inner }), { code: "CONNECT_FAILED" });
+  inner.cause = outer;
+  expect(errorCauses(outer).map((c) => c.code)).toEqual(["CONNECT_FAILED", "ECONNREFUSED"]);
+});
