@@ -1,0 +1,116 @@
+import { createContext } from "./context.ts";
+import { badEndpoints } from "./scenarios-endpoints.ts";
+import { killAndRestartPglite } from "./scenarios-pglite.ts";
+import { cutConnection, killMigrator, racingApps, racingMigrators } from "./scenarios-server.ts";
+import { seededRandom, type TrialResult } from "./trial.ts";
+
+/** How much chaos: trial counts per scenario. */
+export interface ChaosConfig {
+  /** Sizes of the racing `ydtb-db migrate` rounds, e.g. [8, 16, 32]. */
+  readonly racingMigrators: readonly number[];
+  /** Sizes of the racing app-boot rounds. */
+  readonly racingApps: readonly number[];
+  readonly killTrials: number;
+  readonly pgliteKillTrials: number;
+  /** Connection cuts, each on the command line and on an app boot. */
+  readonly cutTrials: number;
+  readonly badEndpoints: boolean;
+  /** Migrations in the generated package. */
+  readonly migrations: number;
+  /** Seed of the kill points. */
+  readonly seed: number;
+}
+
+/** The full run of `bun run chaos`: 3 rounds of 8/16/32 migrators and of 8 apps, 24 kills… */
+export const LONG_CHAOS: Omit<ChaosConfig, "seed"> = {
+  racingMigrators: [8, 16, 32, 8, 16, 32, 8, 16, 32],
+  racingApps: [8, 8, 8],
+  killTrials: 24,
+  pgliteKillTrials: 8,
+  cutTrials: 3,
+  badEndpoints: true,
+  migrations: 24,
+};
+
+/** The short run inside `bun run test`: one of each. */
+export const SHORT_CHAOS: Omit<ChaosConfig, "seed"> = {
+  racingMigrators: [8],
+  racingApps: [3],
+  killTrials: 2,
+  pgliteKillTrials: 1,
+  cutTrials: 1,
+  badEndpoints: true,
+  migrations: 12,
+};
+
+/** Trials, passed and failed of one scenario. */
+export interface ScenarioSummary {
+  readonly scenario: string;
+  readonly kind: "postgres" | "pglite";
+  readonly trials: number;
+  readonly passed: number;
+  readonly failed: number;
+  /** Largest measured figure (ms) over its trials. */
+  readonly maxMs: number;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Runs the fault-injection scenarios and returns one summary per scenario. Server scenarios run
+ * when `serverUrl` is set; PGlite ones always.
+ *
+ * @example
+ * const summaries = await runChaos({ ...SHORT_CHAOS, seed: 42 }, process.env.DATABASE_URL, console.log);
+ */
+export async function runChaos(config: ChaosConfig, serverUrl: string | undefined, log: (line: string) => void = () => undefined): Promise<ScenarioSummary[]> {
+  const random = seededRandom(config.seed);
+  const ctx = await createContext({ serverUrl, migrations: config.migrations });
+  const results: TrialResult[] = [];
+  const record = (r: TrialResult) => {
+    results.push(r);
+    log(`${r.ok ? "pass" : "FAIL"}  ${r.scenario} [${r.kind}] ${r.ms} ms${r.ok ? "" : `\n      ${r.problems.join("\n      ")}`}`);
+  };
+  try {
+    if (serverUrl) {
+      // Bad endpoints mostly wait out connect timeouts: run alongside the other scenarios.
+      const endpoints = config.badEndpoints ? badEndpoints(ctx) : Promise.resolve([]);
+      for (const n of config.racingMigrators) record(await racingMigrators(ctx, n));
+      for (const n of config.racingApps) record(await racingApps(ctx, n));
+      for (let i = 0; i < config.killTrials; i++) record(await killMigrator(ctx, random()));
+      for (let i = 0; i < config.cutTrials; i++) {
+        record(await cutConnection(ctx, "ydtb-db migrate"));
+        record(await cutConnection(ctx, "app boot"));
+      }
+      for (const r of await endpoints) record(r);
+    }
+    for (let i = 0; i < config.pgliteKillTrials; i++) record(await killAndRestartPglite(ctx, random()));
+  } finally {
+    await ctx.dispose();
+  }
+  return summarize(results);
+}
+
+function summarize(results: readonly TrialResult[]): ScenarioSummary[] {
+  const byScenario = new Map<string, TrialResult[]>();
+  for (const r of results) {
+    const key = `${r.scenario}\u0000${r.kind}`;
+    byScenario.set(key, [...(byScenario.get(key) ?? []), r]);
+  }
+  return [...byScenario.values()].map((trials) => ({
+    scenario: trials[0]!.scenario,
+    kind: trials[0]!.kind,
+    trials: trials.length,
+    passed: trials.filter((t) => t.ok).length,
+    failed: trials.filter((t) => !t.ok).length,
+    maxMs: Math.max(...trials.map((t) => t.ms)),
+    problems: trials.flatMap((t) => t.problems),
+  }));
+}
+
+/** The summaries as a table: scenario, database, trials, passed, failed, max ms. */
+export function formatSummary(summaries: readonly ScenarioSummary[]): string {
+  const head = `${"scenario".padEnd(48)} ${"database".padEnd(9)} ${"trials".padStart(6)} ${"passed".padStart(6)} ${"failed".padStart(6)} ${"max ms".padStart(8)}`;
+  const rows = summaries.map((s) => `${s.scenario.padEnd(48)} ${s.kind.padEnd(9)} ${String(s.trials).padStart(6)} ${String(s.passed).padStart(6)} ${String(s.failed).padStart(6)} ${String(s.maxMs).padStart(8)}`);
+  const total = summaries.reduce((a, s) => ({ trials: a.trials + s.trials, passed: a.passed + s.passed, failed: a.failed + s.failed }), { trials: 0, passed: 0, failed: 0 });
+  return [head, ...rows, `${"total".padEnd(48)} ${"".padEnd(9)} ${String(total.trials).padStart(6)} ${String(total.passed).padStart(6)} ${String(total.failed).padStart(6)}`].join("\n");
+}
