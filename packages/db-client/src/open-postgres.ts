@@ -49,7 +49,10 @@ export async function openPostgres(target: PostgresTarget): Promise<Database> {
     max: target.max,
     idleTimeoutMillis: 20_000,
     application_name: "ydtb-db",
+    // TCP keepalive from 10 s of silence: a peer that vanished without closing is noticed by the
+    // kernel's probes instead of never.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     Client: BoundedClient,
   });
   const lost = new WeakMap<PoolClient, Error>();
