@@ -59,11 +59,12 @@ export async function openPostgres(target: PostgresTarget): Promise<Database> {
   pool.on("connect", (client) => {
     // A checked-out client whose socket dies between queries emits "error"; unheard it would
     // crash the process. Recorded so the client is destroyed, not reused, on release.
-    client.on("error", (error) => lost.set(client, error));
+    // The first error says why (e.g. 57P01); the socket's "terminated" that follows does not.
+    client.on("error", (error) => lost.has(client) || lost.set(client, error));
     client.on("notice", (notice) => target.onNotice?.(String(notice.message)));
   });
   // An idle client that died: the pool has already removed it, and the next query opens another.
-  pool.on("error", (error, client) => lost.set(client as PoolClient, error));
+  pool.on("error", (error, client) => lost.has(client as PoolClient) || lost.set(client as PoolClient, error));
   const db = new PostgresDatabase(pool, target, drizzle, lost);
   try {
     await db.withClient(async () => undefined);
@@ -81,7 +82,14 @@ class PostgresSession implements SqlSession {
     protected readonly client: Pool | PoolClient,
     readonly label: string,
     protected readonly drizzle: DrizzleNodePg,
+    /** Why each client's connection died, as its "error" event said (carries the SQLSTATE, e.g. 57P01). */
+    protected readonly lost?: WeakMap<PoolClient, Error>,
   ) {}
+  /** The query's error, or the connection's own when the query's only says "not queryable". */
+  protected failure(error: unknown): unknown {
+    const died = this.lost?.get(this.client as PoolClient);
+    return toQueryError(died && !sqlState(error) ? died : error, this.label);
+  }
   get orm(): Orm {
     return (this.#orm ??= this.drizzle({ client: this.client }) as unknown as Orm);
   }
@@ -89,14 +97,14 @@ class PostgresSession implements SqlSession {
     try {
       await this.client.query(text);
     } catch (error) {
-      throw toQueryError(error, this.label);
+      throw this.failure(error);
     }
   }
   async query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
     try {
       return (await this.client.query<T>(text, params as unknown[])).rows;
     } catch (error) {
-      throw toQueryError(error, this.label);
+      throw this.failure(error);
     }
   }
 }
@@ -126,9 +134,9 @@ class PostgresDatabase extends PostgresSession implements Database {
     private readonly pool: Pool,
     private readonly target: PostgresTarget,
     drizzle: DrizzleNodePg,
-    private readonly lost: WeakMap<PoolClient, Error>,
+    lost: WeakMap<PoolClient, Error>,
   ) {
-    super(pool, target.label, drizzle);
+    super(pool, target.label, drizzle, lost);
   }
 
   /** Runs `fn` on a pooled client; a client whose connection died is destroyed, not pooled again. */
@@ -142,23 +150,23 @@ class PostgresDatabase extends PostgresSession implements Database {
     try {
       return await fn(client);
     } finally {
-      client.release(this.lost.get(client) ?? false);
+      client.release(this.lost?.get(client) ?? false);
     }
   }
 
-  transaction: SessionFn = (fn) => this.withClient((client) => new PostgresConnection(client, this.label, this.drizzle).transaction(fn));
+  transaction: SessionFn = (fn) => this.withClient((client) => new PostgresConnection(client, this.label, this.drizzle, this.lost).transaction(fn));
 
   override exec(text: string): Promise<void> {
-    return this.withClient((client) => new PostgresSession(client, this.label, this.drizzle).exec(text));
+    return this.withClient((client) => new PostgresSession(client, this.label, this.drizzle, this.lost).exec(text));
   }
 
   override query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.withClient((client) => new PostgresSession(client, this.label, this.drizzle).query<T>(text, params));
+    return this.withClient((client) => new PostgresSession(client, this.label, this.drizzle, this.lost).query<T>(text, params));
   }
 
   withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
-      const conn = new PostgresConnection(client, this.label, this.drizzle);
+      const conn = new PostgresConnection(client, this.label, this.drizzle, this.lost);
       await this.#checkConnection(conn, client);
       return fn(conn);
     });

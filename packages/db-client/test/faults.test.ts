@@ -36,6 +36,8 @@ describe.skipIf(!url)("server faults [postgres]", () => {
       );
       expect(error).toBeInstanceOf(ConnectionLostError);
       expect((error as ConnectionLostError).code).toBe("CONNECTION_LOST");
+      // The cause is the server's own word, even though the query only met a dead socket.
+      expect(((error as Error).cause as { code?: string }).code).toBe("57P01");
       expect(await db.query<{ n: number }>("SELECT 1 AS n")).toEqual([{ n: 1 }]);
     } finally {
       await db.close();

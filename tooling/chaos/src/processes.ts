@@ -13,15 +13,23 @@ export interface Finished {
   readonly output: string;
   /** From spawn to exit, in ms. */
   readonly ms: number;
+  /** True when the harness killed it for outliving its bound (a hang). */
+  readonly hung: boolean;
 }
+
+/** Bound on any child process of a trial, in ms: past it the child is a hang, killed and reported. */
+export const CHILD_BOUND_MS = 180_000;
 
 /** A running child with its collected output. */
 export interface Child {
   readonly proc: Subprocess<"ignore", "pipe", "pipe">;
   readonly output: { text: string };
   readonly started: number;
-  /** Resolves once it exited and its output is read. */
-  finished(): Promise<Finished>;
+  /**
+   * Resolves once it exited and its output is read; SIGKILLed (and reported `hung`) when still
+   * running `boundMs` after this call (default {@link CHILD_BOUND_MS}).
+   */
+  finished(boundMs?: number): Promise<Finished>;
 }
 
 /** The environment of this process without the variables a trial sets itself. */
@@ -46,10 +54,22 @@ function spawnChild(cmd: string[], cwd: string, env: Record<string, string>): Ch
     proc,
     output,
     started,
-    async finished() {
+    async finished(boundMs = CHILD_BOUND_MS) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let hung = false;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          hung = true;
+          proc.kill("SIGKILL");
+          resolve();
+        }, boundMs);
+      });
+      await Promise.race([exited, bound]);
       await exited;
+      clearTimeout(timer);
       await Promise.all(reads);
-      return { code: proc.exitCode, signal: proc.signalCode === null ? null : String(proc.signalCode), output: output.text, ms: Math.round(exitedAt - started) };
+      const ms = Math.round(exitedAt - started);
+      return { code: proc.exitCode, signal: proc.signalCode === null ? null : String(proc.signalCode), output: output.text, ms, hung };
     },
   };
 }

@@ -81,9 +81,11 @@ export async function badEndpoints(ctx: ChaosContext): Promise<TrialResult[]> {
     const trials = endpoints.flatMap((endpoint) =>
       (["ydtb-db migrate", "app boot"] as const).map(async (who): Promise<TrialResult> => {
         const url = `postgres://chaos:chaos-secret@127.0.0.1:${endpoint.port}/chaos`;
+        const bound = FAULT_EXIT_BOUND_MS + STARTUP_ALLOWANCE_MS + 5_000;
         const end: Finished =
-          who === "app boot" ? await (await startApp(ctx.root, { DATABASE_URL: url }, 0)).finished() : await startCli(ctx.root, ["migrate"], { DATABASE_URL: url }).finished();
+          who === "app boot" ? await (await startApp(ctx.root, { DATABASE_URL: url }, 0)).finished(bound) : await startCli(ctx.root, ["migrate"], { DATABASE_URL: url }).finished(bound);
         const problems: string[] = [];
+        if (end.hung) problems.push(`hung: killed after ${bound} ms`);
         if (end.code === 0 || end.code === null) problems.push(`ended with ${end.code ?? end.signal}, not an error exit`);
         if (!end.output.includes("CONNECT_FAILED") || !end.output.includes(`127.0.0.1:${endpoint.port}`)) problems.push(`no CONNECT_FAILED naming 127.0.0.1:${endpoint.port}:\n${tail(end.output)}`);
         if (end.ms > FAULT_EXIT_BOUND_MS + STARTUP_ALLOWANCE_MS) problems.push(`took ${end.ms} ms`);

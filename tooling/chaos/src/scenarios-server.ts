@@ -18,7 +18,7 @@ export async function racingMigrators(ctx: ChaosContext, count: number): Promise
     const started = performance.now();
     const runs = await Promise.all(Array.from({ length: count }, () => startCli(ctx.root, ["migrate"], { DATABASE_URL: tdb.url }).finished()));
     const ms = Math.round(performance.now() - started);
-    const problems = runs.flatMap((r, i) => (r.code === 0 ? [] : [`migrator ${i + 1} exited ${r.code ?? r.signal}:\n${tail(r.output)}`]));
+    const problems = runs.flatMap((r, i) => (r.code === 0 ? [] : [`migrator ${i + 1} ${r.hung ? "hung" : `exited ${r.code ?? r.signal}`}:\n${tail(r.output)}`]));
     problems.push(...(await verifyServer(ctx, tdb, reference)));
     return { scenario, kind: "postgres", ok: problems.length === 0, problems, ms };
   } finally {
