@@ -24,15 +24,12 @@ const MASK = "***";
  */
 export function maskDatabaseUrl(url: string): string {
   let masked: string | undefined;
-  try {
-    const u = new URL(url);
-    // Without an authority ("app:pw@db/x" parses as scheme "app:") the password is in the path.
-    if (u.host) {
-      if (u.password) u.password = MASK;
-      masked = u.toString();
-    }
-  } catch {
-    // Unparseable: masked by shape below.
+  const u = URL.canParse(url) ? new URL(url) : undefined;
+  // Unparseable, or without an authority ("app:pw@db/x" parses as scheme "app:" with the
+  // password in the path): masked by shape instead.
+  if (u?.host) {
+    if (u.password) u.password = MASK;
+    masked = u.toString();
   }
   return (masked ?? maskByShape(url)).replace(/([?&]password=)[^&#]*/gi, `$1${MASK}`);
 }
@@ -56,13 +53,9 @@ function maskByShape(url: string): string {
  * parseDatabaseUrl("postgres://app@db/prod"); // { host: "db", port: 5432, database: "prod", user: "app" }
  */
 export function parseDatabaseUrl(url: string): DatabaseEndpoint {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    // Not rethrown with the parser's error as cause: its message repeats the URL, password included.
-    throw new InvalidDatabaseUrlError(maskDatabaseUrl(url), "cannot be parsed as a URL");
-  }
+  // Checked with canParse, not caught: the parser's error repeats the URL, password included.
+  if (!URL.canParse(url)) throw new InvalidDatabaseUrlError(maskDatabaseUrl(url), "cannot be parsed as a URL");
+  const u = new URL(url);
   if (u.protocol !== "postgres:" && u.protocol !== "postgresql:") {
     throw new InvalidDatabaseUrlError(maskDatabaseUrl(url), `has the scheme "${u.protocol.slice(0, -1)}", not postgres or postgresql`);
   }
