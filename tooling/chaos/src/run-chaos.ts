@@ -1,7 +1,7 @@
 import { createContext } from "./context.ts";
 import { badEndpoints } from "./scenarios-endpoints.ts";
 import { killAndRestartPglite } from "./scenarios-pglite.ts";
-import { cutConnection, killMigrator, racingApps, racingMigrators } from "./scenarios-server.ts";
+import { cutConnection, killDuringStatement, killMigrator, racingApps, racingMigrators } from "./scenarios-server.ts";
 import { seededRandom, type TrialResult } from "./trial.ts";
 
 /** How much chaos: trial counts per scenario. */
@@ -12,7 +12,7 @@ export interface ChaosConfig {
   readonly racingApps: readonly number[];
   readonly killTrials: number;
   readonly pgliteKillTrials: number;
-  /** Connection cuts, each on the command line and on an app boot. */
+  /** Connection cuts, each on the command line and on an app boot, and a SIGKILL during a long statement. */
   readonly cutTrials: number;
   readonly badEndpoints: boolean;
   /** Migrations in the generated package. */
@@ -26,7 +26,7 @@ export interface ChaosConfig {
   readonly seed: number;
 }
 
-/** The full run of `bun run chaos`: 3 rounds of 8/16/32 migrators and of 8 apps, 24 kills… */
+/** The full run of `bun run chaos`: 3 rounds of 8/16/32 migrators and of 8 apps, 24 kills, 3 cuts… */
 export const LONG_CHAOS: Omit<ChaosConfig, "seed"> = {
   racingMigrators: [8, 16, 32, 8, 16, 32, 8, 16, 32],
   racingApps: [8, 8, 8],
@@ -38,11 +38,11 @@ export const LONG_CHAOS: Omit<ChaosConfig, "seed"> = {
   parallel: false,
 };
 
-/** The short run inside `bun run test`: one of each. */
+/** The short run inside `bun run test`: one of each (two kills: at a random point, and during a long statement). */
 export const SHORT_CHAOS: Omit<ChaosConfig, "seed"> = {
   racingMigrators: [8],
   racingApps: [3],
-  killTrials: 2,
+  killTrials: 1,
   pgliteKillTrials: 1,
   cutTrials: 1,
   badEndpoints: true,
@@ -87,6 +87,7 @@ export async function runChaos(config: ChaosConfig, serverUrl: string | undefine
     for (let i = 0; i < config.cutTrials; i++) {
       record(await cutConnection(ctx, "ydtb-db migrate"));
       record(await cutConnection(ctx, "app boot"));
+      record(await killDuringStatement(ctx));
     }
   };
   const endpointLane = async () => {

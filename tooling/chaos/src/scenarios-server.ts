@@ -3,7 +3,8 @@ import type { ChaosContext } from "./context.ts";
 import { STEP_SLEEP_S } from "./context.ts";
 import { SLOW_SLEEP_SETTING } from "./generate-package.ts";
 import { startApp, startCli, waitFor } from "./processes.ts";
-import { FAULT_EXIT_BOUND_MS, tail, verifyServer, type TrialResult } from "./trial.ts";
+import { lockHeld } from "./checks.ts";
+import { FAULT_EXIT_BOUND_MS, LOCK_RELEASE_BOUND_MS, tail, verifyServer, type TrialResult } from "./trial.ts";
 
 /** How long a racing app may take to serve /health, in ms (many boots share two cores). */
 export const APP_BOOT_BOUND_MS = 180_000;
@@ -100,6 +101,39 @@ export async function cutConnection(ctx: ChaosContext, who: "ydtb-db migrate" | 
     }
     problems.push(...(await verifyServer(ctx, tdb, reference)));
     return { scenario: `connection cut (${who})`, kind: "postgres", ok: problems.length === 0, problems, ms };
+  } finally {
+    await tdb.drop();
+  }
+}
+
+/**
+ * SIGKILL of a migrator while its slow statement runs (the statement would last 10 minutes): the
+ * server must end that backend and free the lock within {@link LOCK_RELEASE_BOUND_MS}
+ * (`client_connection_check_interval`), not when the statement ends.
+ */
+export async function killDuringStatement(ctx: ChaosContext): Promise<TrialResult> {
+  const { snapshot: reference } = await ctx.serverReference();
+  const tdb = await ctx.createDatabase();
+  try {
+    await tdb.setSleeps(0, 600);
+    const child = startCli(ctx.root, ["migrate"], { DATABASE_URL: tdb.url });
+    const problems: string[] = [];
+    if (!(await waitFor(async () => (await tdb.backends(`%${SLOW_SLEEP_SETTING}%`)).length > 0, 120_000, 50))) problems.push("the slow migration never started");
+    child.proc.kill("SIGKILL");
+    await child.finished();
+    const killedAt = performance.now();
+    const db = await tdb.open();
+    let ms: number;
+    try {
+      const freed = await waitFor(async () => !(await lockHeld(db)) && (await tdb.backends(`%${SLOW_SLEEP_SETTING}%`)).length === 0, LOCK_RELEASE_BOUND_MS, 25);
+      ms = Math.round(performance.now() - killedAt);
+      if (!freed) problems.push(`the lock and the killed migrator's statement outlived it by more than ${LOCK_RELEASE_BOUND_MS} ms`);
+    } finally {
+      await db.close();
+    }
+    for (const pid of await tdb.backends()) await tdb.terminate(pid); // a failed trial's leftover
+    problems.push(...(await verifyServer(ctx, tdb, reference)));
+    return { scenario: "SIGKILL during a long statement", kind: "postgres", ok: problems.length === 0, problems, ms };
   } finally {
     await tdb.drop();
   }
