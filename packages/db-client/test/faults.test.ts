@@ -14,6 +14,41 @@ const errorOf = async (p: Promise<unknown>) => {
   throw new Error("expected a rejection");
 };
 
+// Needs no server: the endpoints are fakes on loopback ports.
+test("bad endpoints are CONNECT_FAILED naming host:port and why, with one connection attempt each", async () => {
+  let httpConnections = 0;
+  const http = Bun.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      open: () => void httpConnections++,
+      data: (s) => {
+        s.write("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+        s.end();
+      },
+    },
+  });
+  const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data: () => undefined } });
+  try {
+    const cases: [string, string][] = [
+      [`postgres://u:pw@127.0.0.1:${http.port}/x`, "not-postgres"],
+      [`postgres://u:pw@127.0.0.1:${silent.port}/x`, "timeout"],
+      ["postgres://u:pw@127.0.0.1:1/x", "refused"],
+    ];
+    for (const [target, reason] of cases) {
+      const error = await errorOf(openDatabase({ url: target, connectTimeoutMs: 500 }));
+      expect(error).toBeInstanceOf(ConnectFailedError);
+      const e = error as ConnectFailedError;
+      expect([e.code, e.reason, e.host, e.port]).toEqual(["CONNECT_FAILED", reason, "127.0.0.1", Number(new URL(target).port)]);
+      expect(e.message).toContain(`127.0.0.1:${new URL(target).port}`);
+    }
+    expect(httpConnections).toBe(1);
+  } finally {
+    http.stop(true);
+    silent.stop(true);
+  }
+});
+
 describe.skipIf(!url)("server faults [postgres]", () => {
   let admin: Database;
   beforeAll(async () => {
@@ -96,40 +131,6 @@ describe.skipIf(!url)("server faults [postgres]", () => {
     if (alive) await terminate(backend); // cleanup when the check below fails
     expect(alive).toBe(false);
     expect(locks).toEqual([]);
-  });
-
-  test("bad endpoints are CONNECT_FAILED naming host:port and why, with one connection attempt each", async () => {
-    let httpConnections = 0;
-    const http = Bun.listen({
-      hostname: "127.0.0.1",
-      port: 0,
-      socket: {
-        open: () => void httpConnections++,
-        data: (s) => {
-          s.write("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
-          s.end();
-        },
-      },
-    });
-    const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data: () => undefined } });
-    try {
-      const cases: [string, string][] = [
-        [`postgres://u:pw@127.0.0.1:${http.port}/x`, "not-postgres"],
-        [`postgres://u:pw@127.0.0.1:${silent.port}/x`, "timeout"],
-        ["postgres://u:pw@127.0.0.1:1/x", "refused"],
-      ];
-      for (const [target, reason] of cases) {
-        const error = await errorOf(openDatabase({ url: target, connectTimeoutMs: 500 }));
-        expect(error).toBeInstanceOf(ConnectFailedError);
-        const e = error as ConnectFailedError;
-        expect([e.code, e.reason, e.host, e.port]).toEqual(["CONNECT_FAILED", reason, "127.0.0.1", Number(new URL(target).port)]);
-        expect(e.message).toContain(`127.0.0.1:${new URL(target).port}`);
-      }
-      expect(httpConnections).toBe(1);
-    } finally {
-      http.stop(true);
-      silent.stop(true);
-    }
   });
 
   test("a session the server refuses (no such database) is CONNECT_FAILED with the SQLSTATE as cause", async () => {
