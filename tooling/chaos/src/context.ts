@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { openDatabase, type Database } from "@ydtb/db-client";
 import { copyWorkspace, removeWorkspace } from "../../../packages/db-init/test/helpers.ts";
 import { snapshot, type Snapshot } from "./checks.ts";
-import { SLOW_SLEEP_SETTING, STEP_SLEEP_SETTING, writeChaosPackage, type ChaosPackage } from "./generate-package.ts";
+import { PGLITE_KNOB_DDL, SLOW_SLEEP_SETTING, STEP_SLEEP_SETTING, writeChaosPackage, type ChaosPackage } from "./generate-package.ts";
 import { startCli } from "./processes.ts";
 
 /** A server database made for one trial. */
@@ -29,8 +29,8 @@ export interface ChaosContext {
   createDatabase(): Promise<TrialDatabase>;
   /** A single migrator's result on the server (with sleeps), and how long that run took. */
   serverReference(): Promise<{ snapshot: Snapshot; ms: number }>;
-  /** A fresh PGlite directory (removed by dispose). */
-  pgliteDir(): string;
+  /** A fresh PGlite directory whose generated migrations sleep {@link STEP_SLEEP_S} each (removed by dispose). */
+  pgliteDir(): Promise<string>;
   pgliteReference(): Promise<{ snapshot: Snapshot; ms: number }>;
   dispose(): Promise<void>;
 }
@@ -102,9 +102,15 @@ export async function createContext(options: { readonly serverUrl: string | unde
     }
   };
 
-  const pgliteDir = () => {
+  const pgliteDir = async () => {
     const dir = mkdtempSync(join(tmpdir(), "ydtb-chaos-"));
     dirs.push(dir);
+    const db = await openDatabase({ dataDir: dir });
+    try {
+      await db.exec(`${PGLITE_KNOB_DDL}; INSERT INTO ydtb_chaos.knob VALUES (${STEP_SLEEP_S}, 0)`);
+    } finally {
+      await db.close();
+    }
     return dir;
   };
 
@@ -122,7 +128,7 @@ export async function createContext(options: { readonly serverUrl: string | unde
     pgliteDir,
     pgliteReference: () =>
       (pgliteRef ??= (async () => {
-        const dir = pgliteDir();
+        const dir = await pgliteDir();
         return reference(["--data-dir", dir], {}, () => openDatabase({ dataDir: dir }));
       })()),
     async dispose() {

@@ -17,8 +17,18 @@ export interface ChaosPackage {
 
 const tableName = (i: number) => `ydtb_chaosgen_t${String(i).padStart(2, "0")}`;
 
-// Unset (the reference run, PGlite) means no sleep.
-const sleepFor = (setting: string) => `SELECT pg_sleep(coalesce(nullif(current_setting('${setting}', true), '')::float, 0));`;
+/** Where PGlite trials put the sleeps (PGlite ignores per-database settings): `ydtb_chaos.knob (step_s, slow_s)`. */
+export const PGLITE_KNOB_DDL = "CREATE SCHEMA IF NOT EXISTS ydtb_chaos; CREATE TABLE IF NOT EXISTS ydtb_chaos.knob (step_s float NOT NULL, slow_s float NOT NULL)";
+
+// The database setting, else the knob table (read dynamically: it may not exist), else no sleep.
+const sleepFor = (setting: string) => {
+  const column = setting.slice(setting.indexOf(".") + 1);
+  return `DO $$ DECLARE s float := coalesce(nullif(current_setting('${setting}', true), '')::float, 0);
+BEGIN
+  IF s = 0 AND to_regclass('ydtb_chaos.knob') IS NOT NULL THEN EXECUTE 'SELECT coalesce(max(${column}), 0) FROM ydtb_chaos.knob' INTO s; END IF;
+  PERFORM pg_sleep(s);
+END $$;`;
+};
 
 /**
  * Writes `packages/chaosgen` into a workspace copy: `count` migrations, each creating one workspace

@@ -59,6 +59,8 @@ export interface ScenarioSummary {
   readonly failed: number;
   /** Largest measured figure (ms) over its trials. */
   readonly maxMs: number;
+  /** Kills only: how many landed before the generated migrations, among them, and after them all. */
+  readonly landed?: { readonly before: number; readonly among: number; readonly after: number };
   readonly problems: readonly string[];
 }
 
@@ -75,7 +77,8 @@ export async function runChaos(config: ChaosConfig, serverUrl: string | undefine
   const results: TrialResult[] = [];
   const record = (r: TrialResult) => {
     results.push(r);
-    log(`${r.ok ? "pass" : "FAIL"}  ${r.scenario} [${r.kind}] ${r.ms} ms${r.ok ? "" : `\n      ${r.problems.join("\n      ")}`}`);
+    const landed = r.killedAfter === undefined ? "" : ` (killed after ${r.killedAfter}/${config.migrations} generated migrations)`;
+    log(`${r.ok ? "pass" : "FAIL"}  ${r.scenario} [${r.kind}] ${r.ms} ms${landed}${r.ok ? "" : `\n      ${r.problems.join("\n      ")}`}`);
   };
   // Three lanes: bad endpoints and PGlite trials mostly wait (connect timeouts, PGlite's start-up),
   // so the short run puts them beside the server scenarios.
@@ -105,10 +108,10 @@ export async function runChaos(config: ChaosConfig, serverUrl: string | undefine
   } finally {
     await ctx.dispose();
   }
-  return summarize(results);
+  return summarize(results, config.migrations);
 }
 
-function summarize(results: readonly TrialResult[]): ScenarioSummary[] {
+function summarize(results: readonly TrialResult[], migrations: number): ScenarioSummary[] {
   const byScenario = new Map<string, TrialResult[]>();
   for (const r of results) {
     const key = `${r.scenario}\u0000${r.kind}`;
@@ -122,13 +125,21 @@ function summarize(results: readonly TrialResult[]): ScenarioSummary[] {
     failed: trials.filter((t) => !t.ok).length,
     maxMs: Math.max(...trials.map((t) => t.ms)),
     problems: trials.flatMap((t) => t.problems),
+    ...landedOf(trials, migrations),
   }));
+}
+
+function landedOf(trials: readonly TrialResult[], all: number): Pick<ScenarioSummary, "landed"> {
+  const points = trials.map((t) => t.killedAfter).filter((n): n is number => n !== undefined);
+  if (points.length === 0) return {};
+  return { landed: { before: points.filter((n) => n === 0).length, among: points.filter((n) => n > 0 && n < all).length, after: points.filter((n) => n === all).length } };
 }
 
 /** The summaries as a table: scenario, database, trials, passed, failed, max ms. */
 export function formatSummary(summaries: readonly ScenarioSummary[]): string {
   const head = `${"scenario".padEnd(48)} ${"database".padEnd(9)} ${"trials".padStart(6)} ${"passed".padStart(6)} ${"failed".padStart(6)} ${"max ms".padStart(8)}`;
   const rows = summaries.map((s) => `${s.scenario.padEnd(48)} ${s.kind.padEnd(9)} ${String(s.trials).padStart(6)} ${String(s.passed).padStart(6)} ${String(s.failed).padStart(6)} ${String(s.maxMs).padStart(8)}`);
+  const kills = summaries.filter((s) => s.landed).map((s) => `${s.scenario} [${s.kind}]: ${s.landed!.before} before the generated migrations, ${s.landed!.among} among them, ${s.landed!.after} after all of them`);
   const total = summaries.reduce((a, s) => ({ trials: a.trials + s.trials, passed: a.passed + s.passed, failed: a.failed + s.failed }), { trials: 0, passed: 0, failed: 0 });
-  return [head, ...rows, `${"total".padEnd(48)} ${"".padEnd(9)} ${String(total.trials).padStart(6)} ${String(total.passed).padStart(6)} ${String(total.failed).padStart(6)}`].join("\n");
+  return [head, ...rows, `${"total".padEnd(48)} ${"".padEnd(9)} ${String(total.trials).padStart(6)} ${String(total.passed).padStart(6)} ${String(total.failed).padStart(6)}`, ...kills.map((k) => `kills landed — ${k}`)].join("\n");
 }

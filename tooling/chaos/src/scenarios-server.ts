@@ -1,10 +1,10 @@
 import { CHAOS_PACKAGE } from "./generate-package.ts";
 import type { ChaosContext } from "./context.ts";
 import { STEP_SLEEP_S } from "./context.ts";
-import { SLOW_SLEEP_SETTING } from "./generate-package.ts";
+import { SLOW_SLEEP_SETTING, STEP_SLEEP_SETTING } from "./generate-package.ts";
 import { startApp, startCli, waitFor } from "./processes.ts";
 import { lockHeld } from "./checks.ts";
-import { FAULT_EXIT_BOUND_MS, LOCK_RELEASE_BOUND_MS, tail, verifyServer, type TrialResult } from "./trial.ts";
+import { FAULT_EXIT_BOUND_MS, generatedApplied, LOCK_RELEASE_BOUND_MS, tail, verifyServer, type TrialResult } from "./trial.ts";
 
 /** How long a racing app may take to serve /health, in ms (many boots share two cores). */
 export const APP_BOOT_BOUND_MS = 180_000;
@@ -47,19 +47,26 @@ export async function racingApps(ctx: ChaosContext, count: number): Promise<Tria
   }
 }
 
-/** SIGKILL of a migrator at a random point of the long migration set (`at` in [0, 1) of a full run). */
+/**
+ * SIGKILL of a migrator at a random point of the long migration set: `at` in [0, 1) of its expected
+ * length, counted from its first migration's start (seen in pg_stat_activity).
+ */
 export async function killMigrator(ctx: ChaosContext, at: number): Promise<TrialResult> {
   const { snapshot: reference, ms: fullMs } = await ctx.serverReference();
   const tdb = await ctx.createDatabase();
   try {
     await tdb.setSleeps(STEP_SLEEP_S, 0);
     const child = startCli(ctx.root, ["migrate"], { DATABASE_URL: tdb.url });
-    await Bun.sleep(Math.round(at * fullMs));
+    // Aimed at the generated set: from its first sleep on, a random point of its expected length.
+    await waitFor(async () => child.proc.exitCode !== null || (await tdb.backends(`%${STEP_SLEEP_SETTING}%`)).length > 0, fullMs * 4, 10);
+    await Bun.sleep(Math.round(at * ctx.pkg.migrations.length * STEP_SLEEP_S * 1000 * 2.5));
     child.proc.kill("SIGKILL");
     const end = await child.finished();
+    const db = await tdb.open();
+    const killedAfter = await generatedApplied(db).finally(() => db.close());
     // Checked the same whether the kill landed before, during or after the migrations.
     const problems = await verifyServer(ctx, tdb, reference);
-    return { scenario: "SIGKILL mid-migration", kind: "postgres", ok: problems.length === 0, problems, ms: end.ms };
+    return { scenario: "SIGKILL mid-migration", kind: "postgres", ok: problems.length === 0, problems, ms: end.ms, killedAfter };
   } finally {
     await tdb.drop();
   }

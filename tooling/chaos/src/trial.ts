@@ -1,4 +1,5 @@
-import { compareSnapshots, historyVersusCatalog, lockHeld, recordedTwice, snapshot, type Snapshot } from "./checks.ts";
+import { appliedMigrations, compareSnapshots, historyVersusCatalog, lockHeld, recordedTwice, snapshot, type Snapshot } from "./checks.ts";
+import { CHAOS_PACKAGE } from "./generate-package.ts";
 import type { ChaosContext, TrialDatabase } from "./context.ts";
 import { startCli, waitFor } from "./processes.ts";
 import type { Database } from "@ydtb/db-client";
@@ -11,6 +12,8 @@ export interface TrialResult {
   readonly problems: readonly string[];
   /** The figure the scenario measures (e.g. ms from the fault to the exit), for the summary. */
   readonly ms: number;
+  /** For kills: how many of the generated package's migrations were applied when it died. */
+  readonly killedAfter?: number;
 }
 
 /** How long the migration lock may outlive its dead holder, in ms. */
@@ -34,6 +37,11 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** How many of the generated package's migrations are applied. */
+export async function generatedApplied(db: Database): Promise<number> {
+  return (await appliedMigrations(db)).filter((m) => m.startsWith(`${CHAOS_PACKAGE} `)).length;
 }
 
 /** Lock free (within its bound), history agrees with the catalog, nothing recorded twice. */
