@@ -1,8 +1,32 @@
-import { openDatabase, type OpenDatabaseOptions } from "@ydtb/db-client";
+import { openDatabase, type Database } from "@ydtb/db-client";
 import { databaseStatus, formatInitReport, InitFailedError, initDatabase, watchDatabases, workspaceExtensions } from "@ydtb/db-init";
 import type { Registry } from "@ydtb/db-registry";
-import { readEnv } from "./env.ts";
+import { readEnv, type Env } from "./env.ts";
+import { secretRedactor } from "./redact-secret.ts";
 import { startServer } from "./server.ts";
+
+// Everything printed goes through the redactor: no password of DATABASE_URL reaches the log.
+const redact = secretRedactor(process.env.DATABASE_URL);
+const log = (text: string) => console.log(redact(text));
+const logError = (text: string) => console.error(redact(text));
+
+/** An error in one line with its code, or with its stack when it has no code (unexpected). */
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && error instanceof Error) return `[${code}] ${error.message}`;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+async function open(env: Env): Promise<Database> {
+  try {
+    if (env.databaseUrl) return await openDatabase({ url: env.databaseUrl, ...(env.connectTimeoutMs ? { connectTimeoutMs: env.connectTimeoutMs } : {}) });
+    // PGlite loads the manifests' extensions only when it starts: discover them first.
+    return await openDatabase({ dataDir: env.dataDir, extensions: await workspaceExtensions(env.rootDir) });
+  } catch (error) {
+    logError(`ydtb core: cannot open the database, NOT ready: ${describe(error)}`);
+    process.exit(1);
+  }
+}
 
 /**
  * Boots the app: the database is discovered, validated and migrated under the lock before the
@@ -10,11 +34,14 @@ import { startServer } from "./server.ts";
  * watcher then reloads changed manifests, schemas and migrations, and new packages.
  */
 async function main(): Promise<void> {
-  const env = readEnv(process.env, { nodeEnv: process.argv.includes("--dev") ? "development" : "production" });
-  // PGlite loads the manifests' extensions only when it starts: discover them first.
-  const extensions = await workspaceExtensions(env.rootDir);
-  const options: OpenDatabaseOptions & { extensions?: readonly string[] } = env.databaseUrl ? { url: env.databaseUrl } : { dataDir: env.dataDir, extensions };
-  const db = await openDatabase(options);
+  let env: Env;
+  try {
+    env = readEnv(process.env, { nodeEnv: process.argv.includes("--dev") ? "development" : "production" });
+  } catch (error) {
+    logError(`ydtb core: bad environment, NOT ready: ${describe(error)}`);
+    process.exit(1);
+  }
+  const db = await open(env);
   let ready = false;
   let booted: Registry;
   try {
@@ -25,18 +52,22 @@ async function main(): Promise<void> {
       migrate: { strictVersions: env.strictVersions },
     });
     booted = registry;
-    console.log(formatInitReport(report));
+    log(formatInitReport(report));
     ready = true;
   } catch (error) {
-    if (error instanceof InitFailedError) console.error(formatInitReport(error.report));
-    else console.error("ydtb core: boot failed:", error);
+    if (error instanceof InitFailedError) logError(formatInitReport(error.report));
+    else logError(`ydtb core: boot failed, NOT ready: ${describe(error)}`);
     await db.close();
     process.exit(1);
   }
   const registry = booted;
   // Read at call time: in development the watcher replaces manifests in the registry.
-  const server = startServer(env.port, { ready: () => ready, status: () => databaseStatus(db, registry.list()) });
-  console.log(`ydtb core: listening on http://localhost:${server.port} (GET /health, GET /api/db/status)`);
+  const server = startServer(
+    env.port,
+    { ready: () => ready, status: () => databaseStatus(db, registry.list()) },
+    { ...(env.statusToken ? { token: env.statusToken } : {}), hideDatabase: env.nodeEnv === "production" },
+  );
+  log(`ydtb core: listening on http://localhost:${server.port} (GET /health, GET /api/db/status)`);
   const watcher = env.nodeEnv === "development" ? watchDatabases({ db, rootDir: env.rootDir, registry }) : undefined;
 
   const stop = async () => {

@@ -1,44 +1,14 @@
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describeDatabases } from "@ydtb/test-db";
 import { addPackage, copyWorkspace, removeWorkspace } from "../../../packages/db-init/test/helpers.ts";
 import { previousReleaseWorkspace } from "../../../packages/db-init/test/previous-release.ts";
+import { baseEnv, boot } from "./boot-helpers.ts";
 
-const main = resolve(import.meta.dir, "../src/main.ts");
 const cleanup: (() => void)[] = [];
 afterAll(() => cleanup.forEach((f) => f()));
-
-const freePort = () => 20_000 + Math.floor(Math.random() * 20_000);
-
-/** Starts the app; resolves once /health answers 200 (or the process exits). */
-async function boot(env: Record<string, string>) {
-  const port = freePort();
-  const child = Bun.spawn(["bun", main], { env: { ...env, PORT: String(port) }, stdout: "pipe", stderr: "pipe" });
-  const output = { text: "" };
-  const decoder = new TextDecoder();
-  void (async () => {
-    for await (const chunk of child.stdout) output.text += decoder.decode(chunk);
-  })();
-  void (async () => {
-    for await (const chunk of child.stderr) output.text += decoder.decode(chunk);
-  })();
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300 && child.exitCode === null; i++) {
-    const ok = await fetch(`${base}/health`).then((r) => r.status === 200, () => false);
-    if (ok) break;
-    await Bun.sleep(100);
-  }
-  return { child, base, output };
-}
-
-function baseEnv(): Record<string, string> {
-  const env = { ...(process.env as Record<string, string>) };
-  delete env.DATABASE_URL;
-  delete env.NODE_ENV;
-  return env;
-}
 
 describeDatabases("apps/core boot", (target) => {
   test("boots, serves /health and /api/db/status, stops on SIGTERM; a second boot applies nothing", async () => {

@@ -6,10 +6,11 @@ import { workspaces } from "./schema/workspaces.ts";
 /** Base class of the tools API's errors: `code` is stable. */
 export class ToolError extends Error {
   constructor(
-    readonly code: "UNKNOWN_TOOL" | "INACTIVE_TOOL" | "UNKNOWN_WORKSPACE" | "TOOL_CONFLICT",
+    readonly code: "UNKNOWN_TOOL" | "INACTIVE_TOOL" | "UNKNOWN_WORKSPACE" | "TOOL_CONFLICT" | "TOOL_SYNC_FAILED",
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = "ToolError";
   }
 }
@@ -45,13 +46,18 @@ export interface SyncToolsOptions {
  * Makes `ydtb_tools` match the registered manifests: new tools inserted, changed ones updated
  * (and reactivated), tools no registered manifest declares marked inactive — never deleted, so
  * workspaces' choices survive a package being removed and added back. One query when nothing changed.
- * Throws `ToolError` (`TOOL_CONFLICT`) when two packages declare one tool id.
+ *
+ * Safe when several boots sync at once: changes are made in one transaction that first takes a
+ * transaction-scoped advisory lock (per database), then reads the catalog again, so concurrent
+ * syncs take turns and the later one finds nothing left to do.
+ * Throws `ToolError`: `TOOL_CONFLICT` when two packages declare one tool id, `TOOL_SYNC_FAILED`
+ * (with the SQLSTATE in the message and the driver error as `cause`) when the database refuses.
  *
  * @example
  * await syncTools(db.orm, registry.list()); // { inserted: 1, updated: 0, deactivated: 0 }
  */
 export async function syncTools(db: Orm, manifests: readonly DatabaseManifest[], options: SyncToolsOptions = {}): Promise<ToolSyncResult> {
-  const declared = new Map<string, { packageName: string; name: string; description: string | null; icon: string | null }>();
+  const declared = new Map<string, DeclaredTool>();
   for (const m of manifests) {
     for (const t of m.tools) {
       const other = declared.get(t.id);
@@ -59,23 +65,66 @@ export async function syncTools(db: Orm, manifests: readonly DatabaseManifest[],
       declared.set(t.id, { packageName: m.packageName, name: t.name, description: t.description ?? null, icon: t.icon ?? null });
     }
   }
-  const existing = await db.select().from(tools);
+  const listed = new Set(manifests.map((m) => m.packageName));
+  const changesOf = (existing: readonly Tool[]) => toolChanges(existing, declared, (row) => options.scope !== "listed" || listed.has(row.packageName));
+  try {
+    if (isEmpty(changesOf(await db.select().from(tools)))) return { inserted: 0, updated: 0, deactivated: 0 };
+    return await db.transaction(async (tx) => {
+      // Serialises concurrent syncs (racing boots): the lock ends with the transaction.
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(current_database() || ':ydtb_tools:sync', 0))`);
+      const changes = changesOf(await tx.select().from(tools));
+      if (changes.inserts.length) {
+        await tx
+          .insert(tools)
+          .values(changes.inserts)
+          .onConflictDoUpdate({ target: tools.id, set: { packageName: sql`excluded.package_name`, name: sql`excluded.name`, description: sql`excluded.description`, icon: sql`excluded.icon`, isActive: true, updatedAt: sql`now()` } });
+      }
+      for (const [id, t] of changes.updates) await tx.update(tools).set({ ...t, isActive: true, updatedAt: sql`now()` }).where(eq(tools.id, id));
+      for (const row of changes.deactivations) await tx.update(tools).set({ isActive: false, updatedAt: sql`now()` }).where(eq(tools.id, row.id));
+      return { inserted: changes.inserts.length, updated: changes.updates.length, deactivated: changes.deactivations.length };
+    });
+  } catch (error) {
+    const pg = sqlStateOf(error);
+    throw new ToolError(
+      "TOOL_SYNC_FAILED",
+      `Syncing the tools catalog (ydtb_tools) failed${pg ? ` with SQLSTATE ${pg.code}: ${pg.message}` : `: ${(error as Error)?.message ?? String(error)}`}. Check that @ydtb/core's migrations are applied (ydtb-db status).`,
+      { cause: error },
+    );
+  }
+}
+
+interface DeclaredTool {
+  readonly packageName: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly icon: string | null;
+}
+
+/** What must change in `existing` (pure). */
+function toolChanges(existing: readonly Tool[], declared: ReadonlyMap<string, DeclaredTool>, inScope: (row: Tool) => boolean) {
   const byId = new Map(existing.map((t) => [t.id, t]));
   const inserts = [...declared].filter(([id]) => !byId.has(id)).map(([id, t]) => ({ id, ...t, isActive: true }));
   const updates = [...declared].filter(([id, t]) => {
     const row = byId.get(id);
     return row && (!row.isActive || row.packageName !== t.packageName || row.name !== t.name || row.description !== t.description || row.icon !== t.icon);
   });
-  const listed = new Set(manifests.map((m) => m.packageName));
-  const inScope = (row: Tool) => options.scope !== "listed" || listed.has(row.packageName);
   const deactivations = existing.filter((row) => row.isActive && !declared.has(row.id) && inScope(row));
-  if (inserts.length + updates.length + deactivations.length === 0) return { inserted: 0, updated: 0, deactivated: 0 };
-  await db.transaction(async (tx) => {
-    if (inserts.length) await tx.insert(tools).values(inserts);
-    for (const [id, t] of updates) await tx.update(tools).set({ ...t, isActive: true, updatedAt: sql`now()` }).where(eq(tools.id, id));
-    for (const row of deactivations) await tx.update(tools).set({ isActive: false, updatedAt: sql`now()` }).where(eq(tools.id, row.id));
-  });
-  return { inserted: inserts.length, updated: updates.length, deactivated: deactivations.length };
+  return { inserts, updates, deactivations };
+}
+
+function isEmpty(changes: ReturnType<typeof toolChanges>): boolean {
+  return changes.inserts.length + changes.updates.length + changes.deactivations.length === 0;
+}
+
+/** The PostgreSQL error in a driver error's `cause` chain (Drizzle wraps it as "Failed query: …"). */
+function sqlStateOf(error: unknown): { code: string; message: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return { code, message: (current as Error).message };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /**

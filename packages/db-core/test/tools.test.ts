@@ -3,10 +3,11 @@ import { describeDatabases } from "@ydtb/test-db";
 import { defineDatabase } from "@ydtb/db-registry";
 import { pgTable, text, varchar } from "drizzle-orm/pg-core";
 import { eq } from "drizzle-orm";
+import { openDatabase, type Database } from "@ydtb/db-client";
 import { disableTool, enableTool, listTools, listWorkspaceTools, syncTools, ToolError, tools, workspaces } from "../src/index.ts";
 import { applyFile } from "./apply-sql.ts";
 
-const pkg = (name: string, toolList: { id: string; name: string; description?: string }[]) =>
+const pkg = (name: string, toolList: { id: string; name: string; description?: string; icon?: string }[]) =>
   defineDatabase({
     packageName: name,
     version: "1.0.0",
@@ -45,6 +46,48 @@ describeDatabases("tools", (target) => {
     // The package comes back: its tool is reactivated.
     expect(await syncTools(db.orm, [a2, b])).toEqual({ inserted: 0, updated: 1, deactivated: 0 });
     expect(await codeOf(syncTools(db.orm, [a, pkg("@ydtb/c", [{ id: "notes", name: "Clash" }])]))).toBe("TOOL_CONFLICT");
+  });
+
+  test("an icon-only change is synced", async () => {
+    const db = await target.fresh();
+    await applyFile(db, "0000_core.sql");
+    await syncTools(db.orm, [pkg("@ydtb/a", [{ id: "notes", name: "Notes", icon: "note" }])]);
+    expect(await syncTools(db.orm, [pkg("@ydtb/a", [{ id: "notes", name: "Notes", icon: "sticky-note" }])])).toEqual({ inserted: 0, updated: 1, deactivated: 0 });
+    expect((await listTools(db.orm)).map((t) => [t.id, t.icon])).toEqual([["notes", "sticky-note"]]);
+  });
+
+  test("syncs started together (racing boots) all succeed and write each tool once", async () => {
+    const db = await target.fresh();
+    await applyFile(db, "0000_core.sql");
+    const manifests = [pkg("@ydtb/a", [{ id: "notes", name: "Notes" }, { id: "tasks", name: "Tasks" }]), pkg("@ydtb/b", [{ id: "crm", name: "CRM" }])];
+    // On the server each boot has its own connection pool; PGlite has one connection for all.
+    const handles: Database[] = db.url ? await Promise.all(Array.from({ length: 8 }, () => openDatabase({ url: db.url!, max: 1 }))) : Array.from({ length: 8 }, () => db);
+    try {
+      const results = await Promise.all(handles.map((h) => syncTools(h.orm, manifests)));
+      expect(results.reduce((n, r) => n + r.inserted, 0)).toBe(3);
+      expect(results.reduce((n, r) => n + r.updated + r.deactivated, 0)).toBe(0);
+    } finally {
+      if (db.url) await Promise.all(handles.map((h) => h.close()));
+    }
+    expect((await listTools(db.orm)).map((t) => [t.id, t.isActive, t.packageName])).toEqual([
+      ["crm", true, "@ydtb/b"],
+      ["notes", true, "@ydtb/a"],
+      ["tasks", true, "@ydtb/a"],
+    ]);
+  });
+
+  test("a sync the database refuses is TOOL_SYNC_FAILED with the PostgreSQL error as cause", async () => {
+    const db = await target.fresh(); // no core tables: ydtb_tools does not exist
+    let error: unknown;
+    try {
+      await syncTools(db.orm, [pkg("@ydtb/a", [{ id: "notes", name: "Notes" }])]);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ToolError).code).toBe("TOOL_SYNC_FAILED");
+    let cause = (error as Error).cause as { code?: string; cause?: unknown } | undefined;
+    while (cause && !/^[0-9A-Z]{5}$/.test(cause.code ?? "")) cause = cause.cause as typeof cause;
+    expect(cause?.code).toBe("42P01");
   });
 
   test("a partial sync (some packages only) never deactivates the other packages' tools", async () => {
