@@ -24,12 +24,14 @@ export class ManifestError extends RegistryError {
   constructor(
     readonly packageName: string | undefined,
     readonly issues: readonly ManifestIssue[],
+    options?: ErrorOptions,
   ) {
     const who = packageName ? `"${packageName}"` : "a package";
     super(
       "INVALID_MANIFEST",
       `defineDatabase() for ${who} has ${issues.length} problem${issues.length === 1 ? "" : "s"}:\n` +
         issues.map((i) => `  - ${i.path ? `${i.path}: ` : ""}${i.message}`).join("\n"),
+      options,
     );
   }
 }
