@@ -78,7 +78,7 @@ export class TableConflictError extends RegistryError {
   }
 }
 
-/** Two packages declare one workspace tool id. */
+/** Two packages declare one workspace tool id (at registration, and in the tools sync of `@ydtb/db-core`). */
 export class ToolConflictError extends RegistryError {
   constructor(
     readonly toolId: string,
@@ -87,7 +87,7 @@ export class ToolConflictError extends RegistryError {
   ) {
     super(
       "TOOL_CONFLICT",
-      `Tool id "${toolId}" is declared by both "${owner}" (registered) and "${claimant}". ` +
+      `Tool id "${toolId}" is declared by both "${owner}" and "${claimant}". ` +
         `Tool ids are unique across packages: rename the tool of "${claimant}", e.g. "${claimant.split("/").pop()}-${toolId}".`,
     );
   }
