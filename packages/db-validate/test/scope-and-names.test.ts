@@ -160,3 +160,47 @@ describe("views and other exports", () => {
     expect(validateManifests([coreDatabase, manifest]).packages[1]?.ignoredExports).toEqual(["LIMIT", "Kind", "money"]);
   });
 });
+
+describe("the less common shapes", () => {
+  test("an explicit unique constraint named like another package's index is a clash", () => {
+    const other = pkg("@ydtb/sales", { deals: pgTable("ydtb_sales_deals", { ...scoped() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), index("ydtb_shared_name").on(t.workspaceId)]) });
+    const mine = pgTable("ydtb_crm_deals", { ...scoped(), code: text("code").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), unique("ydtb_shared_name").on(t.workspaceId, t.code)]);
+    expect(hits(withCore(pkg("@ydtb/crm", { mine }), other), "shared-names")).toContainEqual(at("shared-names", "error", "ydtb_crm_deals", { constraint: "ydtb_shared_name" }));
+  });
+
+  test("a global table may reference another global table, even one that carries a workspace_id", () => {
+    const plans = pgTable("ydtb_crm_plans", { code: text("code").primaryKey(), workspaceId: varchar("workspace_id", { length: 20 }) });
+    const tiers = pgTable("ydtb_crm_tiers", { code: text("code").primaryKey(), plan: text("plan").references(() => plans.code) });
+    const outcome = withCore(pkg("@ydtb/crm", { plans, tiers }, { globalTables: { ydtb_crm_plans: "catalog", ydtb_crm_tiers: "catalog" } }));
+    expect(hits(outcome, "global-table-scope")).toEqual([]);
+  });
+
+  test("serial → text names the referencing columns of other packages too", () => {
+    const parents = pgTable("ydtb_crm_parents", { workspaceId: scoped().workspaceId, id: serial("id").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]);
+    const children = pgTable("ydtb_sales_children", { ...scoped(), parentId: integer("parent_id").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.workspaceId, t.parentId], foreignColumns: [parents.workspaceId, parents.id] }),
+    ]);
+    const crm = pkg("@ydtb/crm", { parents });
+    const sales = pkg("@ydtb/sales", { children }, { dependencies: { "@ydtb/core": "*", "@ydtb/crm": "*" } });
+    const report = validateManifests([coreDatabase, crm, sales], { rules: ["column-types"], packages: ["@ydtb/crm"] });
+    expect(report.packages[0]?.diagnostics[0]?.suggestion).toContain('("@ydtb/sales"): parentId: text("parent_id").notNull()');
+  });
+
+  test("an unnamed unique index is reported under the name drizzle-kit gives it", async () => {
+    const { generateDrizzleJson } = await import("drizzle-kit/api");
+    const links = pgTable("ydtb_crm_links", { ...scoped(), code: text("code").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), uniqueIndex().on(t.code)]);
+    const reported = hits(withCore(pkg("@ydtb/crm", { links })), "unique-includes-workspace")[0]?.index;
+    const snapshot = generateDrizzleJson({ links }) as { tables: Record<string, { indexes: Record<string, { name: string }> }> };
+    expect(reported).toBe(Object.values(snapshot.tables["public.ydtb_crm_links"]?.indexes ?? {})[0]?.name);
+  });
+
+  test("every column of a composite foreign key is compared, not only the first", () => {
+    const deals = goodTable("ydtb_crm_deals");
+    const notes = pgTable("ydtb_crm_notes", { ...scoped(), dealId: uuid("deal_id").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.workspaceId, t.dealId], foreignColumns: [deals.workspaceId, deals.id] }),
+    ]);
+    expect(hits(withCore(pkg("@ydtb/crm", { deals, notes })), "foreign-key-type").map((h) => h.column)).toEqual(["deal_id"]);
+  });
+});
