@@ -204,3 +204,39 @@ describe("the less common shapes", () => {
     expect(hits(withCore(pkg("@ydtb/crm", { deals, notes })), "foreign-key-type").map((h) => h.column)).toEqual(["deal_id"]);
   });
 });
+
+describe("more shapes the rules must see", () => {
+  test("a foreign-key column fixed to a varchar keeps the referenced length", () => {
+    const codes = pgTable("ydtb_crm_codes", { ...scoped(), code: varchar("code", { length: 32 }).notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), unique().on(t.workspaceId, t.code)]);
+    const uses = pgTable("ydtb_crm_uses", { ...scoped(), code: text("code").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.workspaceId, t.code], foreignColumns: [codes.workspaceId, codes.code] }),
+    ]);
+    const outcome = withCore(pkg("@ydtb/crm", { codes, uses }));
+    expect(outcome.diagnostics.find((d) => d.rule === "foreign-key-type")?.suggestion).toStartWith('code: varchar("code", { length: 32 }).notNull()');
+  });
+
+  test("an enum named like another package's view clashes (both are types)", () => {
+    const deals = goodTable("ydtb_sales_deals");
+    const sales = pkg("@ydtb/sales", { deals, open: pgView("ydtb_sales_open").as((qb) => qb.select().from(deals)) });
+    const crm = pkg("@ydtb/crm", { deals: goodTable("ydtb_crm_deals"), open: pgEnum("ydtb_sales_open", ["a"]) });
+    const report = validateManifests([coreDatabase, sales, crm], { rules: ["shared-names"], packages: ["@ydtb/crm"] });
+    expect(report.packages[0]?.diagnostics.length).toBe(2); // not prefixed, and the clash
+  });
+
+  test("workspace_id referencing another table's id is a workspace-foreign-key error", () => {
+    const spaces = pgTable("ydtb_crm_spaces", { id: varchar("id", { length: 20 }).primaryKey() });
+    const items = pgTable("ydtb_crm_items", { workspaceId: varchar("workspace_id", { length: 20 }).notNull().references(() => spaces.id, { onDelete: "cascade" }), id: text("id").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+    ]);
+    const outcome = withCore(pkg("@ydtb/crm", { spaces, items }, { globalTables: { ydtb_crm_spaces: "our spaces" } }));
+    expect(hits(outcome, "workspace-foreign-key")).toEqual([at("workspace-foreign-key", "error", "ydtb_crm_items", { column: "workspace_id" })]);
+  });
+
+  test("two manifests of one package claiming a table are reported", () => {
+    const first = pkg("@ydtb/crm", { deals: goodTable("ydtb_crm_deals") });
+    const second = pkg("@ydtb/crm", { deals: goodTable("ydtb_crm_deals") }, { version: "2.0.0" });
+    const report = validateManifests([coreDatabase, first, second], { rules: ["table-ownership"] });
+    expect(report.packages.map((p) => p.errorCount)).toEqual([0, 1, 1]);
+  });
+});
