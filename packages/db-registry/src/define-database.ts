@@ -4,6 +4,7 @@ import { callerFile, packageDirOf } from "./manifest-location.ts";
 import { dependencyRecord, manifestErrorMap, manifestInputSchema } from "./manifest-input-schema.ts";
 import { MANIFEST_BRAND, type DatabaseManifest, type DatabaseManifestInput } from "./manifest.ts";
 import { schemaEntities, tableName } from "./schema-entities.ts";
+import { isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const quote = (v: unknown) => JSON.stringify(v);
@@ -77,7 +78,11 @@ function checkManifest(input: DatabaseManifestInput, source: string | undefined)
   const value = parsed.data;
   const entities = schemaEntities(value.schema);
   const migrations = value.migrations instanceof URL ? fileURLToPath(value.migrations) : value.migrations;
-  const packageDir = source ? packageDirOf(source) : undefined;
+  // Only a relative folder needs to know where the manifest lives. TypeScript migrations and
+  // absolute folders stay unplaced until discovery binds them: a folder guessed for them would
+  // send the versions file of a manifest defined in a test or a script into that file's package.
+  const relative = typeof migrations === "string" && !isAbsolute(migrations);
+  const packageDir = relative && source ? packageDirOf(source) : undefined;
   return freezeManifest({
     [MANIFEST_BRAND]: true,
     packageName: value.packageName,
@@ -92,7 +97,7 @@ function checkManifest(input: DatabaseManifestInput, source: string | undefined)
     globalTables: value.globalTables,
     extensions: value.extensions,
     ...(packageDir ? { packageDir } : {}),
-    ...(source ? { source } : {}),
+    ...(packageDir && source ? { source } : {}),
   });
 }
 

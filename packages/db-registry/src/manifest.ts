@@ -124,8 +124,9 @@ export interface DatabaseManifest {
   /** PostgreSQL extension names, in declaration order. */
   readonly extensions: readonly string[];
   /**
-   * The package folder: the nearest package.json above the file that called `defineDatabase()`,
-   * or set by discovery (`bindManifest`). Relative migration paths resolve from it.
+   * The package folder, set by discovery (`bindManifest`); for a relative migrations folder,
+   * already the nearest package.json above the file that called `defineDatabase()`.
+   * Relative migration paths resolve from it.
    */
   readonly packageDir?: string;
   /** The file the manifest was loaded from, for messages. */

@@ -158,6 +158,14 @@ describe("migrations paths resolve against the manifest's file", () => {
   });
 });
 
+describe("only a relative folder is placed at define time", () => {
+  test("TypeScript migrations and absolute folders get no package folder until discovery binds one", () => {
+    expect(manifest({ migrations: [{ id: "0000_a", up: () => {} }] }).packageDir).toBeUndefined();
+    expect(manifest({ migrations: "/abs/drizzle" }).packageDir).toBeUndefined();
+    expect(manifest({ migrations: "./drizzle" }).packageDir).toBe(resolve(import.meta.dir, ".."));
+  });
+});
+
 describe("ownership", () => {
   test("a refused registration leaves every table and tool with its owner", () => {
     const registry = createRegistry();
