@@ -1,12 +1,12 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { DatabaseManifest, Orm } from "@ydtb/db-registry";
+import { ToolConflictError, type DatabaseManifest, type Orm } from "@ydtb/db-registry";
 import { tools, workspaceTools } from "./schema/tools.ts";
 import { workspaces } from "./schema/workspaces.ts";
 
 /** Base class of the tools API's errors: `code` is stable. */
 export class ToolError extends Error {
   constructor(
-    readonly code: "UNKNOWN_TOOL" | "INACTIVE_TOOL" | "UNKNOWN_WORKSPACE" | "TOOL_CONFLICT" | "TOOL_SYNC_FAILED",
+    readonly code: "UNKNOWN_TOOL" | "INACTIVE_TOOL" | "UNKNOWN_WORKSPACE" | "TOOL_SYNC_FAILED",
     message: string,
     options?: ErrorOptions,
   ) {
@@ -50,8 +50,9 @@ export interface SyncToolsOptions {
  * Safe when several boots sync at once: changes are made in one transaction that first takes a
  * transaction-scoped advisory lock (per database), then reads the catalog again, so concurrent
  * syncs take turns and the later one finds nothing left to do.
- * Throws `ToolError`: `TOOL_CONFLICT` when two packages declare one tool id, `TOOL_SYNC_FAILED`
- * (with the SQLSTATE in the message and the driver error as `cause`) when the database refuses.
+ * Throws the registry's `ToolConflictError` (`TOOL_CONFLICT`) when two packages declare one tool id,
+ * and `ToolError` `TOOL_SYNC_FAILED` (with the SQLSTATE in the message and the driver error as
+ * `cause`) when the database refuses.
  *
  * @example
  * await syncTools(db.orm, registry.list()); // { inserted: 1, updated: 0, deactivated: 0 }
@@ -61,7 +62,7 @@ export async function syncTools(db: Orm, manifests: readonly DatabaseManifest[],
   for (const m of manifests) {
     for (const t of m.tools) {
       const other = declared.get(t.id);
-      if (other) throw new ToolError("TOOL_CONFLICT", `Tool id "${t.id}" is declared by both "${other.packageName}" and "${m.packageName}"; give one of them another id.`);
+      if (other) throw new ToolConflictError(t.id, other.packageName, m.packageName);
       declared.set(t.id, { packageName: m.packageName, name: t.name, description: t.description ?? null, icon: t.icon ?? null });
     }
   }

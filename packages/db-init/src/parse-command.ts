@@ -57,6 +57,12 @@ export interface Command {
   readonly helpFor?: "general";
   /** `--version`. */
   readonly version: boolean;
+  /** validate: leave warnings out. */
+  readonly errorsOnly: boolean;
+  /** validate: report only these rules (repeatable). */
+  readonly rules?: readonly string[];
+  /** validate: report only these tables, by SQL name (repeatable). */
+  readonly tables?: readonly string[];
   /** lint / validate: risky migrations are errors (exit 1), not warnings. */
   readonly strict: boolean;
   /** lint: every release's migrations, not only the unreleased ones. */
@@ -165,6 +171,9 @@ export function parseCommand(argv: readonly string[]): Command {
     drizzleTables,
     ...(name === "resolve" ? { resolveAs: bool("applied") ? ("applied" as const) : ("rolled-back" as const) } : {}),
     args: rest,
+    errorsOnly: bool("errors-only"),
+    ...(Array.isArray(values.rule) && values.rule.length ? { rules: values.rule } : {}),
+    ...(Array.isArray(values.table) && values.table.length ? { tables: values.table } : {}),
     strict: bool("strict"),
     all: bool("all"),
     pending: bool("pending"),
@@ -203,6 +212,7 @@ function defaults(name: CommandName): Command {
     args: [],
     help: false,
     version: false,
+    errorsOnly: false,
     strict: false,
     all: false,
     pending: false,

@@ -1,12 +1,12 @@
 import { resolve } from "node:path";
 import { discoverDatabases, type DatabaseManifest } from "@ydtb/db-registry";
-import { formatValidationReport, RULES, validateManifests } from "@ydtb/db-validate";
+import { DEPENDENCY_GRAPH_RULE, formatValidationReport, RULES, validateManifests } from "@ydtb/db-validate";
 import { formatLintReport, LINT_RULES } from "@ydtb/db-lint";
 import { attributeAll, buildPackageGraph, checkPackage, dependenciesOf, loadMigrations, orderPackages } from "@ydtb/db-migrate";
 import { colorsFor, type Colors } from "./cli/colors.ts";
 import { runDatabaseCommand } from "./cli/database-commands.ts";
 import { errorCauses, formatCauses } from "./cli/describe-error.ts";
-import { formatCheck } from "./cli/format-output.ts";
+import { formatCheck, untestedByCheck, type CheckResult } from "./cli/format-output.ts";
 import { CLI_VERSION, commandHelp, generalHelp } from "./cli/help-text.ts";
 import { openTarget, targetOf } from "./cli/open-target.ts";
 import { formatSqlPreview, sqlPreview } from "./cli/sql-preview.ts";
@@ -119,17 +119,25 @@ async function execute(command: Command, io: CliIO, print: Print, c: Colors, err
     return EXIT.failure;
   }
   const all = found.manifests;
-  const selected = command.package ? withDependencies(all, command.package) : all;
+  // validate reports graph problems itself: it must not fail on them building the selection.
+  const selected = command.package && command.name !== "validate" ? withDependencies(all, command.package) : all;
 
   switch (command.name) {
     case "validate": {
-      const report = validateManifests(all);
-      const shown = command.package ? { ...report, packages: report.packages.filter((p) => p.package === command.package) } : report;
-      const errors = shown.packages.reduce((n, p) => n + p.diagnostics.filter((d) => d.severity === "error").length, 0);
+      const unknownRule = command.rules?.find((r) => r !== DEPENDENCY_GRAPH_RULE && !RULES.some((x) => x.name === r));
+      if (unknownRule) throw new UsageError(`validate: --rule "${unknownRule}" is not a rule; rules: ${[...RULES.map((r) => r.name), DEPENDENCY_GRAPH_RULE].join(", ")}`);
+      if (command.package && !all.some((m) => m.packageName === command.package)) throw new UsageError(`validate: no registered package "${command.package}"`);
+      // Every package is validated against the others; only the selected one is reported.
+      const report = validateManifests(all, {
+        ...(command.package ? { packages: [command.package] } : {}),
+        ...(command.rules ? { rules: command.rules } : {}),
+        ...(command.tables ? { tables: command.tables } : {}),
+        errorsOnly: command.errorsOnly,
+      });
       // The migrations not released yet are what ships next: lint them too.
       const lint = await lintDatabases(command.package ? all.filter((m) => m.packageName === command.package) : all, { strict: command.strict, rootDir: root });
-      const ok = errors === 0 && failures.length === 0 && lint.ok;
-      print({ ...shown, lint, discoveryFailures: failures }, () => [formatValidationReport(shown), formatLintReport(lint), ...describeFailures()].join("\n"), ok);
+      const ok = report.ok && failures.length === 0 && lint.ok;
+      print({ ...report, ok, lint, discoveryFailures: failures }, () => [formatValidationReport(report, { verbose: command.verbose }), formatLintReport(lint), ...describeFailures()].join("\n"), ok);
       return ok ? EXIT.ok : EXIT.failure;
     }
     case "lint": {
@@ -166,8 +174,8 @@ async function execute(command: Command, io: CliIO, print: Print, c: Colors, err
     case "check": {
       const targets = command.package ? all.filter((m) => m.packageName === command.package) : all;
       if (targets.length === 0) throw new UsageError(`check: no registered package "${command.package}"`);
-      const results: Awaited<ReturnType<typeof checkPackage>>[] = [];
-      for (const m of targets) results.push(await checkPackage(m, all));
+      const results: CheckResult[] = [];
+      for (const m of targets) results.push({ ...(await checkPackage(m, all)), untested: untestedByCheck(m) });
       const ok = results.every((r) => r.ok);
       print({ packages: results }, () => results.map((r) => formatCheck(r, c)).join("\n"), ok);
       return ok ? EXIT.ok : EXIT.failure;

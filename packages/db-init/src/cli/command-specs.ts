@@ -16,7 +16,7 @@ export interface OptionSpec {
 export const OPTIONS = {
   json: { type: "boolean", help: "machine-readable output: one JSON object, `ok` true or false" },
   root: { type: "string", value: "<dir>", help: "monorepo root (default: found from the current directory)" },
-  verbose: { type: "boolean", help: "print the causes' stack traces on failure" },
+  verbose: { type: "boolean", help: "print the causes' stack traces on failure (validate: also every documentation warning on its own line)" },
   help: { type: "boolean", short: "h", help: "help for this command" },
   "database-url": { type: "string", value: "<url>", help: "postgres:// URL (default: DATABASE_URL, else PGlite in apps/core/.data)" },
   "data-dir": { type: "string", value: "<dir>", help: "PGlite directory (when no URL is given)" },
@@ -42,6 +42,9 @@ export const OPTIONS = {
   },
   applied: { type: "boolean", help: "record the migration as applied (its SQL is not run)" },
   "rolled-back": { type: "boolean", help: "record the migration as rolled back (its down is not run)" },
+  "errors-only": { type: "boolean", help: "leave warnings out of the report" },
+  rule: { type: "string", multiple: true, value: "<name>", help: "only this rule's diagnostics (repeatable; `ydtb-db rules` lists them)" },
+  table: { type: "string", multiple: true, value: "<sql name>", help: "only this table's diagnostics (repeatable)" },
   strict: { type: "boolean", help: "risky migrations (lint findings) fail with exit 1 instead of warning" },
   all: { type: "boolean", help: "lint every release's migrations, not only the unreleased ones" },
   pending: { type: "boolean", help: "lint what migrate would run on the target database" },
@@ -77,12 +80,19 @@ const run = ["strict-versions", "migration-lock-timeout", "lock-retries", "state
 /** The commands, their options and examples: the single source of help and parsing. */
 export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
   validate: {
-    summary: "check every package's schema against the isolation rules and lint its unreleased migrations; exit 1 on any error",
-    usage: "[--package <name>] [--strict]",
+    summary: "check every package's schema and the dependency graph against the rules, and lint the unreleased migrations; exit 1 on any error in the packages reported",
+    usage: "[--package <name>] [--errors-only] [--rule <name>]... [--table <sql name>]... [--strict]",
     positionals: 0,
-    options: [...common, "package", "strict"],
-    examples: ["ydtb-db validate", "ydtb-db validate --package @ydtb/basic --json", "ydtb-db validate --strict"],
-    json: "{ ok, command, errorCount, warningCount, packages: [{ package, diagnostics }], lint: LintReport, discoveryFailures }",
+    options: [...common, "package", "errors-only", "rule", "table", "strict"],
+    examples: [
+      "ydtb-db validate",
+      "ydtb-db validate --package @ydtb/basic --json",
+      "ydtb-db validate --errors-only",
+      "ydtb-db validate --rule unique-includes-workspace --table ydtb_basic_notes",
+      "ydtb-db validate --package @ydtb/basic --verbose",
+      "ydtb-db validate --strict",
+    ],
+    json: "{ ok, command, errorCount, warningCount, packages: [{ package, ok, errorCount, warningCount, diagnostics, ignoredExports }], lint: LintReport, discoveryFailures }",
   },
   plan: {
     summary: "show what migrate (or rollback with --to/--steps) would run, without running it",
@@ -144,7 +154,7 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
     positionals: 0,
     options: [...common, "package"],
     examples: ["ydtb-db check", "ydtb-db check --package @ydtb/basic"],
-    json: "{ ok, command, packages: [{ package, ok, upDownUp, drift }] }",
+    json: "{ ok, command, packages: [{ package, ok, upDownUp, drift, untested }] }",
   },
   repair: {
     summary: "accept changed checksums of applied migrations (recorded in the history)",

@@ -1,4 +1,5 @@
-import { describeBlocker, type BaselineResult, type checkPackage, type MigrateOptions, type MigrationPlan } from "@ydtb/db-migrate";
+import type { DatabaseManifest } from "@ydtb/db-registry";
+import { describeBlocker, loadPackageMigrations, type BaselineResult, type checkPackage, type MigrateOptions, type MigrationPlan } from "@ydtb/db-migrate";
 import type { DatabaseStatus } from "../database-status.ts";
 import type { Colors } from "./colors.ts";
 
@@ -47,9 +48,20 @@ export function formatProgress(event: Parameters<NonNullable<MigrateOptions["onP
   return `[${event.index + 1}/${event.total}] ${status} ${event.direction} ${event.package} ${event.id}${event.ms !== undefined ? ` (${event.ms.toFixed(1)} ms)` : ""}`;
 }
 
+/** What `check` reports for a package: the check, and what it could not prove (`untested`). */
+export type CheckResult = Awaited<ReturnType<typeof checkPackage>> & { readonly untested: readonly string[] };
+
+/** What `check` cannot prove for a package: each migration without a down is never rolled back. */
+export function untestedByCheck(manifest: DatabaseManifest): string[] {
+  return loadPackageMigrations(manifest)
+    .migrations.filter((m) => !m.down)
+    .map((m) => `${m.id}: no down migration, so up → down → up was not tested`);
+}
+
 /** `check` for one package. */
-export function formatCheck(result: Awaited<ReturnType<typeof checkPackage>>, c: Colors): string {
+export function formatCheck(result: CheckResult, c: Colors): string {
   const lines = [`${result.ok ? c.green("ok  ") : c.red("FAIL")} ${result.package}`];
+  for (const line of result.untested) lines.push(c.yellow(`  not tested: ${line}`));
   for (const step of result.upDownUp) lines.push(`  up → down → up ${step.id}: ${step.ok ? "same schema" : `differs\n${(step.diff ?? []).map((d) => `      ${d}`).join("\n")}`}`);
   if ("skipped" in result.drift) lines.push(`  schema drift: skipped (${result.drift.skipped})`);
   else lines.push(result.drift.ok ? "  schema drift: none" : `  schema drift: the Drizzle schema differs from the migrations; \`bun run db:generate\` would write:\n${result.drift.sql.map((s) => `      ${s}`).join("\n")}`);
