@@ -1,0 +1,83 @@
+import postgres from "postgres";
+import { serverUrl } from "./server-url.ts";
+import { sweepStaleDatabases, TEST_DATABASE_COMMENT, TEST_DATABASE_LOCK_CLASS, TEST_DATABASE_PREFIX } from "./sweep-stale-databases.ts";
+
+/** A server database made for one test, guarded by its creator's advisory lock until dropped. */
+export interface ServerTestDatabase {
+  readonly name: string;
+  readonly url: string;
+  /** Drops the database (closing any connection left to it) and releases its lock. */
+  drop(): Promise<void>;
+}
+
+// One admin pool for CREATE/DROP, one session that holds a lock per live test database: when the
+// process dies, the server ends that session, frees the locks, and the next run's sweep can tell.
+let admin: postgres.Sql | undefined;
+let locks: postgres.Sql | undefined;
+let swept: Promise<unknown> | undefined;
+let counter = 0;
+let live = 0;
+
+const quiet = { onnotice: () => {} };
+
+function connections(base: string): { admin: postgres.Sql; locks: postgres.Sql } {
+  admin ??= postgres(base, { max: 2, ...quiet, connection: { application_name: `ydtb-test-db admin ${process.pid}` } });
+  locks ??= postgres(base, { max: 1, ...quiet, connection: { application_name: `ydtb-test-db locks ${process.pid}` } });
+  return { admin, locks };
+}
+
+/**
+ * Creates an empty database on the test server (`TEST_DATABASE_URL`, else `DATABASE_URL`).
+ * The first call of a process sweeps the test databases earlier runs left behind (see
+ * {@link sweepStaleDatabases}); the lock this process holds keeps its own from being swept.
+ *
+ * @example
+ * const db = await createServerDatabase();
+ * try { await useUrl(db.url); } finally { await db.drop(); }
+ */
+export async function createServerDatabase(): Promise<ServerTestDatabase> {
+  const base = serverUrl();
+  if (!base) throw new Error("No PostgreSQL server: set TEST_DATABASE_URL or DATABASE_URL.");
+  const c = connections(base);
+  swept ??= sweepStaleDatabases(c.admin, c.locks).then(({ dropped }) => {
+    if (dropped.length > 0) process.stderr.write(`ydtb-test-db: dropped ${dropped.length} test database(s) an interrupted run left: ${dropped.join(", ")}\n`);
+  });
+  await swept;
+  const name = `${TEST_DATABASE_PREFIX}${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
+  // The lock is taken before the database exists, so no sweep ever sees it unguarded.
+  await c.locks`SELECT pg_advisory_lock(${TEST_DATABASE_LOCK_CLASS}, hashtext(${name}))`;
+  try {
+    await c.admin.unsafe(`CREATE DATABASE "${name}"`);
+    await c.admin.unsafe(`COMMENT ON DATABASE "${name}" IS '${TEST_DATABASE_COMMENT}'`);
+  } catch (error) {
+    // Without its comment no sweep would ever drop it: drop it now, while the lock is held.
+    await c.admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.locks`SELECT pg_advisory_unlock(${TEST_DATABASE_LOCK_CLASS}, hashtext(${name}))`;
+    throw new Error(`creating the test database "${name}" failed`, { cause: error });
+  }
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  live++;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      // FORCE: this test's own connections (a child process killed mid-test) must not keep it.
+      await c.admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.locks`SELECT pg_advisory_unlock(${TEST_DATABASE_LOCK_CLASS}, hashtext(${name}))`;
+      live--;
+    },
+  };
+}
+
+/**
+ * Closes the admin and lock connections of this process. While a test database of this process
+ * is still alive nothing is closed: closing the lock session would leave it open to a sweep.
+ */
+export async function closeServerConnections(): Promise<void> {
+  if (live > 0) return;
+  const [a, l] = [admin, locks];
+  admin = undefined;
+  locks = undefined;
+  await Promise.all([a?.end({ timeout: 2 }), l?.end({ timeout: 2 })]);
+}

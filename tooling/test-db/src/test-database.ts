@@ -1,0 +1,47 @@
+import { PGlite } from "@electric-sql/pglite";
+import { openDatabase, type Database, type DatabaseKind } from "@ydtb/db-client";
+import { emptyPgliteSnapshot } from "./pglite-snapshot.ts";
+import { createServerDatabase } from "./server-databases.ts";
+
+/** A database made for one test; `dispose()` closes it and, on the server, drops it. */
+export interface TestDatabase extends Database {
+  /** The server URL of this database (server only): give it to child processes. */
+  readonly url?: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Creates an empty database of the given kind: a PGlite started from the cached empty snapshot,
+ * or a fresh database on the test server.
+ *
+ * @example
+ * const db = await createTestDatabase("postgres");
+ * try { ... } finally { await db.dispose(); }
+ */
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === "pglite") {
+    const pg = await PGlite.create({ loadDataDir: await emptyPgliteSnapshot() });
+    const db = await openDatabase({ pglite: pg });
+    return Object.assign(db, {
+      async dispose() {
+        await db.close();
+        await pg.close();
+      },
+    });
+  }
+  const server = await createServerDatabase();
+  let db: Database;
+  try {
+    db = await openDatabase({ url: server.url });
+  } catch (error) {
+    await server.drop();
+    throw error;
+  }
+  return Object.assign(db, {
+    url: server.url,
+    async dispose() {
+      await db.close();
+      await server.drop();
+    },
+  });
+}
