@@ -34,9 +34,11 @@ const cpuOf = (proc: { resourceUsage(): { cpuTime: { total: number | bigint } } 
 async function runToExit(cmd: readonly string[], env: Record<string, string>): Promise<ProcessCost> {
   const t = performance.now();
   const proc = Bun.spawn([...cmd], { env, stdout: "ignore", stderr: "pipe" });
+  // Read while it runs: a cold migrate's progress would otherwise fill the pipe and block the child.
+  const stderr = new Response(proc.stderr).text();
   const code = await proc.exited;
   const wallMs = performance.now() - t;
-  if (code !== 0) throw new Error(`${cmd.join(" ")} exited ${code}: ${await new Response(proc.stderr).text()}`);
+  if (code !== 0) throw new Error(`${cmd.join(" ")} exited ${code}: ${await stderr}`);
   return { wallMs, cpuMs: cpuOf(proc) };
 }
 
@@ -59,6 +61,7 @@ async function appToHealth(env: Record<string, string>): Promise<ProcessCost> {
   const port = freePort();
   const t = performance.now();
   const proc = Bun.spawn([process.execPath, appMain], { env: { ...env, PORT: String(port) }, stdout: "pipe", stderr: "pipe" });
+  const stderr = new Response(proc.stderr).text();
   const decoder = new TextDecoder();
   let seen = "";
   for await (const chunk of proc.stdout) {
@@ -76,7 +79,7 @@ async function appToHealth(env: Record<string, string>): Promise<ProcessCost> {
   }
   proc.kill("SIGTERM");
   await proc.exited;
-  if (!wallMs) throw new Error(`apps/core did not answer 200 on /health within ${APP_BOOT_LIMIT_MS / 1000} s (exit ${proc.exitCode}): ${seen}${await new Response(proc.stderr).text()}`);
+  if (!wallMs) throw new Error(`apps/core did not answer 200 on /health within ${APP_BOOT_LIMIT_MS / 1000} s (exit ${proc.exitCode}): ${seen}${await stderr}`);
   return { wallMs, cpuMs: cpuOf(proc) };
 }
 
