@@ -18,6 +18,9 @@ let swept: Promise<unknown> | undefined;
 let counter = 0;
 let live = 0;
 
+/** Names tried before giving up when each one's lock is taken (only hash collisions do that). */
+export const MAX_NAME_ATTEMPTS = 5;
+
 const quiet = { onnotice: () => {} };
 
 function connections(base: string): { admin: postgres.Sql; locks: postgres.Sql } {
@@ -43,9 +46,16 @@ export async function createServerDatabase(): Promise<ServerTestDatabase> {
     if (dropped.length > 0) process.stderr.write(`ydtb-test-db: dropped ${dropped.length} test database(s) an interrupted run left: ${dropped.join(", ")}\n`);
   });
   await swept;
-  const name = `${TEST_DATABASE_PREFIX}${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
-  // The lock is taken before the database exists, so no sweep ever sees it unguarded.
-  await c.locks`SELECT pg_advisory_lock(${TEST_DATABASE_LOCK_CLASS}, hashtext(${name}))`;
+  // The lock is taken before the database exists, so no sweep ever sees it unguarded. A name whose
+  // hash another live database's lock already holds (a hashtext collision) is not waited for: a new
+  // name is drawn.
+  let name = "";
+  for (let attempt = 0; !name; attempt++) {
+    if (attempt === MAX_NAME_ATTEMPTS) throw new Error(`no free test database lock after ${MAX_NAME_ATTEMPTS} names; is another process holding every ydtb-test-db lock?`);
+    const candidate = `${TEST_DATABASE_PREFIX}${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
+    const [row] = await c.locks<{ ok: boolean }[]>`SELECT pg_try_advisory_lock(${TEST_DATABASE_LOCK_CLASS}, hashtext(${candidate})) AS ok`;
+    if (row?.ok) name = candidate;
+  }
   try {
     await c.admin.unsafe(`CREATE DATABASE "${name}"`);
     await c.admin.unsafe(`COMMENT ON DATABASE "${name}" IS '${TEST_DATABASE_COMMENT}'`);
