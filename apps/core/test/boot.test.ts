@@ -1,8 +1,7 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { describeDatabases } from "@ydtb/test-db";
+import { createPgliteDataDir, describeDatabases } from "@ydtb/test-db";
 import { addPackage, copyWorkspace, removeWorkspace } from "../../../packages/db-init/test/helpers.ts";
 
 const main = resolve(import.meta.dir, "../src/main.ts");
@@ -46,7 +45,7 @@ describeDatabases("apps/core boot", (target) => {
       const db = await target.fresh();
       env.DATABASE_URL = (db as unknown as { url: string }).url;
     } else {
-      const dir = mkdtempSync(join(tmpdir(), "ydtb-app-"));
+      const dir = await createPgliteDataDir("ydtb-app-");
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
       env.YDTB_DATA_DIR = dir;
     }
@@ -81,7 +80,7 @@ test("a boot that fails prints the report naming the package and exits non-zero"
   cleanup.push(() => removeWorkspace(root));
   addPackage(root, "broken");
   writeFileSync(join(root, "packages/broken/src/database.ts"), `export default { packageName: "@ydtb/broken" };\n`);
-  const dir = mkdtempSync(join(tmpdir(), "ydtb-app-"));
+  const dir = await createPgliteDataDir("ydtb-app-");
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   const env = { ...baseEnv(), YDTB_ROOT_DIR: root, YDTB_DATA_DIR: dir };
   const run = await boot(env);

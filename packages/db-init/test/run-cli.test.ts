@@ -1,8 +1,6 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { describeDatabases } from "@ydtb/test-db";
+import { rmSync } from "node:fs";
+import { createPgliteDataDir, describeDatabases } from "@ydtb/test-db";
 import { runCli } from "../src/index.ts";
 import { captureIO, repoRoot } from "./helpers.ts";
 
@@ -46,7 +44,7 @@ describeDatabases("ydtb-db against a database", (target) => {
       await db.close(); // the command line opens its own connection
       args = ["--database-url", (db as unknown as { url: string }).url];
     } else {
-      const dir = mkdtempSync(join(tmpdir(), "ydtb-cli-"));
+      const dir = await createPgliteDataDir("ydtb-cli-");
       dirs.push(dir);
       args = ["--data-dir", dir];
     }

@@ -4,3 +4,4 @@ export { closeServerConnections, createServerDatabase, type ServerTestDatabase }
 export { ALL_DATABASE_KINDS, databaseKinds, serverUrl } from "./server-url.ts";
 export { sweepStaleDatabases, TEST_DATABASE_COMMENT, TEST_DATABASE_LOCK_CLASS, TEST_DATABASE_PREFIX, type SweepResult } from "./sweep-stale-databases.ts";
 export { createTestDatabase, type TestDatabase } from "./test-database.ts";
+export { createPgliteDataDir, DEFAULT_DATA_DIR_PREFIX, seedPgliteDataDir } from "./pglite-data-dir.ts";

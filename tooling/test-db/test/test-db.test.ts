@@ -1,7 +1,9 @@
 import { expect, test } from "bun:test";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { openDatabase } from "@ydtb/db-client";
 import postgres from "postgres";
-import { createServerDatabase, describeDatabases, describeServer, serverUrl, sweepStaleDatabases, TEST_DATABASE_PREFIX } from "../src/index.ts";
+import { createPgliteDataDir, createServerDatabase, describeDatabases, describeServer, serverUrl, sweepStaleDatabases, TEST_DATABASE_PREFIX } from "../src/index.ts";
 
 describeDatabases("test database", (target) => {
   test("each test gets an empty database, usable in a transaction and on one connection", async () => {
@@ -28,6 +30,27 @@ describeDatabases("test database", (target) => {
     const rows = await db.query("SELECT 1 FROM information_schema.tables WHERE table_name = 't'");
     expect(rows).toHaveLength(0);
   });
+});
+
+test("a PGlite directory seeded from the snapshot opens as an empty database, without initdb", async () => {
+  const dir = await createPgliteDataDir();
+  try {
+    const db = await openDatabase({ dataDir: dir });
+    try {
+      expect(await db.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'")).toEqual([{ n: 0 }]);
+      await db.exec("CREATE TABLE t (id int)");
+    } finally {
+      await db.close();
+    }
+    const again = await openDatabase({ dataDir: dir });
+    try {
+      expect(await again.query("SELECT count(*)::int AS n FROM t")).toEqual([{ n: 0 }]);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** Runs the fixture suite in a child `bun test`; returns bun's pass/skip/fail counts. */
