@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { serverUrl } from "./server-url.ts";
-import { sweepStaleDatabases, TEST_DATABASE_COMMENT, TEST_DATABASE_LOCK_CLASS, TEST_DATABASE_PREFIX } from "./sweep-stale-databases.ts";
+import { GUARDED_DATABASE_PREFIX, sweepStaleDatabases, TEST_DATABASE_COMMENT, TEST_DATABASE_LOCK_CLASS, TEST_DATABASE_PREFIX } from "./sweep-stale-databases.ts";
 
 /** A server database made for one test, guarded by its creator's advisory lock until dropped. */
 export interface ServerTestDatabase {
@@ -12,9 +12,12 @@ export interface ServerTestDatabase {
 
 // One admin pool for CREATE/DROP, one session that holds a lock per live test database: when the
 // process dies, the server ends that session, frees the locks, and the next run's sweep can tell.
-let admin: postgres.Sql | undefined;
-let locks: postgres.Sql | undefined;
-let swept: Promise<unknown> | undefined;
+interface ServerConnections {
+  readonly admin: postgres.Sql;
+  readonly locks: postgres.Sql;
+  readonly swept: Promise<unknown>;
+}
+const servers = new Map<string, ServerConnections>();
 let counter = 0;
 let live = 0;
 
@@ -23,36 +26,51 @@ export const MAX_NAME_ATTEMPTS = 5;
 
 const quiet = { onnotice: () => {} };
 
-function connections(base: string): { admin: postgres.Sql; locks: postgres.Sql } {
-  admin ??= postgres(base, { max: 2, ...quiet, connection: { application_name: `ydtb-test-db admin ${process.pid}` } });
-  locks ??= postgres(base, { max: 1, ...quiet, connection: { application_name: `ydtb-test-db locks ${process.pid}` } });
-  return { admin, locks };
+function connections(base: string): ServerConnections {
+  let c = servers.get(base);
+  if (!c) {
+    const admin = postgres(base, { max: 2, ...quiet, connection: { application_name: `ydtb-test-db admin ${process.pid}` } });
+    const locks = postgres(base, { max: 1, ...quiet, connection: { application_name: `ydtb-test-db locks ${process.pid}` } });
+    const swept = sweepStaleDatabases(admin, locks).then(({ dropped }) => {
+      if (dropped.length > 0) process.stderr.write(`ydtb-test-db: dropped ${dropped.length} database(s) an interrupted run left: ${dropped.join(", ")}\n`);
+    });
+    c = { admin, locks, swept };
+    servers.set(base, c);
+  }
+  return c;
+}
+
+/** Options of {@link createServerDatabase}. */
+export interface ServerDatabaseOptions {
+  /** The server. Default: `TEST_DATABASE_URL`, else `DATABASE_URL`. */
+  readonly url?: string;
+  /** The name's prefix, `ydtb_…`. Default {@link TEST_DATABASE_PREFIX}. */
+  readonly prefix?: string;
 }
 
 /**
- * Creates an empty database on the test server (`TEST_DATABASE_URL`, else `DATABASE_URL`).
- * The first call of a process sweeps the test databases earlier runs left behind (see
+ * Creates an empty database on the test server (`TEST_DATABASE_URL`, else `DATABASE_URL`, or
+ * `options.url`). The first call of a process on a server sweeps the test databases earlier runs left behind (see
  * {@link sweepStaleDatabases}); the lock this process holds keeps its own from being swept.
  *
  * @example
  * const db = await createServerDatabase();
  * try { await useUrl(db.url); } finally { await db.drop(); }
  */
-export async function createServerDatabase(): Promise<ServerTestDatabase> {
-  const base = serverUrl();
+export async function createServerDatabase(options: ServerDatabaseOptions = {}): Promise<ServerTestDatabase> {
+  const base = options.url ?? serverUrl();
   if (!base) throw new Error("No PostgreSQL server: set TEST_DATABASE_URL or DATABASE_URL.");
+  const prefix = options.prefix ?? TEST_DATABASE_PREFIX;
+  if (!prefix.startsWith(GUARDED_DATABASE_PREFIX)) throw new Error(`the database prefix "${prefix}" must start with "${GUARDED_DATABASE_PREFIX}"`);
   const c = connections(base);
-  swept ??= sweepStaleDatabases(c.admin, c.locks).then(({ dropped }) => {
-    if (dropped.length > 0) process.stderr.write(`ydtb-test-db: dropped ${dropped.length} test database(s) an interrupted run left: ${dropped.join(", ")}\n`);
-  });
-  await swept;
+  await c.swept;
   // The lock is taken before the database exists, so no sweep ever sees it unguarded. A name whose
   // hash another live database's lock already holds (a hashtext collision) is not waited for: a new
   // name is drawn.
   let name = "";
   for (let attempt = 0; !name; attempt++) {
     if (attempt === MAX_NAME_ATTEMPTS) throw new Error(`no free test database lock after ${MAX_NAME_ATTEMPTS} names; is another process holding every ydtb-test-db lock?`);
-    const candidate = `${TEST_DATABASE_PREFIX}${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
+    const candidate = `${prefix}${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
     const [row] = await c.locks<{ ok: boolean }[]>`SELECT pg_try_advisory_lock(${TEST_DATABASE_LOCK_CLASS}, hashtext(${candidate})) AS ok`;
     if (row?.ok) name = candidate;
   }
@@ -86,8 +104,7 @@ export async function createServerDatabase(): Promise<ServerTestDatabase> {
  */
 export async function closeServerConnections(): Promise<void> {
   if (live > 0) return;
-  const [a, l] = [admin, locks];
-  admin = undefined;
-  locks = undefined;
-  await Promise.all([a?.end({ timeout: 2 }), l?.end({ timeout: 2 })]);
+  const all = [...servers.values()];
+  servers.clear();
+  await Promise.all(all.flatMap((c) => [c.admin.end({ timeout: 2 }), c.locks.end({ timeout: 2 })]));
 }

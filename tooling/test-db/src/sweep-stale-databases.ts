@@ -1,7 +1,10 @@
 import type postgres from "postgres";
 
-/** Every test database's name starts with this. */
+/** Every test database's name starts with this (the bench's start with `ydtb_bench_`). */
 export const TEST_DATABASE_PREFIX = "ydtb_test_";
+
+/** Every database this helper makes, whatever its prefix, starts with this. */
+export const GUARDED_DATABASE_PREFIX = "ydtb_";
 
 /** The first key of the advisory lock (`pg_advisory_lock(class, hashtext(name))`) a creator holds. */
 export const TEST_DATABASE_LOCK_CLASS = 0x79647462; // "ydtb"
@@ -34,7 +37,7 @@ export async function sweepStaleDatabases(admin: postgres.Sql, locks: postgres.S
   const candidates = await admin<{ name: string }[]>`
     SELECT d.datname AS name
       FROM pg_database d
-     WHERE d.datname LIKE ${`${TEST_DATABASE_PREFIX}%`}
+     WHERE d.datname LIKE ${`${GUARDED_DATABASE_PREFIX}%`}
        AND shobj_description(d.oid, 'pg_database') = ${TEST_DATABASE_COMMENT}
        AND NOT EXISTS (SELECT 1 FROM pg_locks l
                         WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
