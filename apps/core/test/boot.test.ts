@@ -1,8 +1,7 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeDatabases } from "@ydtb/test-db";
+import { createPgliteDataDir, describeDatabases } from "@ydtb/test-db";
 import { addPackage, copyWorkspace, removeWorkspace } from "../../../packages/db-init/test/helpers.ts";
 import { previousReleaseWorkspace } from "../../../packages/db-init/test/previous-release.ts";
 import { baseEnv, boot } from "./boot-helpers.ts";
@@ -17,7 +16,7 @@ describeDatabases("apps/core boot", (target) => {
       const db = await target.fresh();
       env.DATABASE_URL = (db as unknown as { url: string }).url;
     } else {
-      const dir = mkdtempSync(join(tmpdir(), "ydtb-app-"));
+      const dir = await createPgliteDataDir("ydtb-app-");
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
       env.YDTB_DATA_DIR = dir;
     }
@@ -52,7 +51,7 @@ test("a boot that fails prints the report naming the package and exits non-zero"
   cleanup.push(() => removeWorkspace(root));
   addPackage(root, "broken");
   writeFileSync(join(root, "packages/broken/src/database.ts"), `export default { packageName: "@ydtb/broken" };\n`);
-  const dir = mkdtempSync(join(tmpdir(), "ydtb-app-"));
+  const dir = await createPgliteDataDir("ydtb-app-");
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   const env = { ...baseEnv(), YDTB_ROOT_DIR: root, YDTB_DATA_DIR: dir };
   const run = await boot(env);
@@ -68,7 +67,7 @@ describeDatabases("rolling deploy: the previous release's app", (target) => {
       const db = await target.fresh();
       env.DATABASE_URL = (db as unknown as { url: string }).url;
     } else {
-      const dir = mkdtempSync(join(tmpdir(), "ydtb-app-"));
+      const dir = await createPgliteDataDir("ydtb-app-");
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
       env.YDTB_DATA_DIR = dir;
     }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
 import { openDatabase } from "@ydtb/db-client";
+import { createPgliteDataDir } from "@ydtb/test-db";
 import { addPackage, copyWorkspace } from "../../../packages/db-init/test/helpers.ts";
 
 // The app is started as `bun run dev` starts it, on a temporary copy of the workspace and a
@@ -103,9 +103,9 @@ async function stop(app: App | undefined): Promise<number | null> {
 
 const basicFile = (path: string) => join(root, "packages", "basic", path);
 
-beforeAll(() => {
+beforeAll(async () => {
   root = copyWorkspace({ packages: ["db-core", "basic"] });
-  dataDir = mkdtempSync(join(tmpdir(), "ydtb-dev-reload-"));
+  dataDir = await createPgliteDataDir("ydtb-dev-reload-");
   dev = startApp(["--dev"]);
 });
 

@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeDatabases } from "@ydtb/test-db";
+import { createPgliteDataDir, describeDatabases } from "@ydtb/test-db";
 import { CLI_VERSION, COMMAND_SPECS, COMMANDS, isDevelopmentOrTest, runCli } from "../src/index.ts";
 import { captureIO, repoRoot } from "./helpers.ts";
 
@@ -112,7 +112,7 @@ describeDatabases("ydtb-db against a database", (target) => {
       await db.close(); // the command line opens its own connection
       args = ["--database-url", (db as unknown as { url: string }).url];
     } else {
-      const dir = mkdtempSync(join(tmpdir(), "ydtb-cli-"));
+      const dir = await createPgliteDataDir("ydtb-cli-");
       dirs.push(dir);
       args = ["--data-dir", dir];
     }

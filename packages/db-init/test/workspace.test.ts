@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "@ydtb/db-client";
-import { describeDatabases } from "@ydtb/test-db";
+import { describeDatabases, seedPgliteDataDir } from "@ydtb/test-db";
 import { InitFailedError, initDatabase } from "../src/index.ts";
 import { addPackage, copyWorkspace, removeWorkspace } from "./helpers.ts";
 
@@ -22,6 +22,7 @@ describeDatabases("a temporary copy of the workspace", (target) => {
       env.DATABASE_URL = url;
     } else {
       delete env.DATABASE_URL;
+      await seedPgliteDataDir(join(root, "apps/core/.data")); // spares the first db:migrate an initdb
     }
     const run = Bun.spawnSync(["bun", "run", "db:migrate"], { cwd: root, env, stdout: "pipe", stderr: "pipe" });
     const output = `${run.stdout.toString()}\n${run.stderr.toString()}`;

@@ -1,12 +1,11 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { openDatabase } from "@ydtb/db-client";
-import { closeTestServer, createTestDatabase, databaseKinds } from "@ydtb/test-db";
+import { createTestDatabase, describeServer } from "@ydtb/test-db";
 import { APPLIED_TABLE, HISTORY_TABLE, LockReleaseError, LockTimeoutError, migrate, withMigrationLock } from "../src/index.ts";
 import { coreManifest } from "./fixtures/fixture-packages.ts";
 
 const script = join(import.meta.dir, "fixtures/migrate-process.ts");
-const onServer = databaseKinds().includes("postgres");
 
 function spawnMigrator(url: string, scenario: "normal" | "slow") {
   return Bun.spawn(["bun", script, url, scenario], { stdout: "pipe", stderr: "pipe", env: { ...process.env } });
@@ -20,9 +19,7 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
   }
 }
 
-describe.skipIf(!onServer)("concurrent migrators [postgres]", () => {
-  afterAll(closeTestServer);
-
+describeServer("concurrent migrators", () => {
   test("8 processes migrating one empty database at once: all exit 0, each migration recorded once, schema complete", async () => {
     const db = await createTestDatabase("postgres");
     try {
@@ -105,7 +102,7 @@ describe.skipIf(!onServer)("concurrent migrators [postgres]", () => {
   }, 30_000);
 });
 
-describe.skipIf(!onServer)("the lock's contract [postgres]", () => {
+describeServer("the lock's contract", () => {
   test("under the lock the session's lock_timeout is its own (the wait's timeout is scoped to the wait)", async () => {
     const db = await createTestDatabase("postgres");
     try {

@@ -1,0 +1,58 @@
+import { PGlite } from "@electric-sql/pglite";
+import { openDatabase, type Database, type DatabaseKind } from "@ydtb/db-client";
+import { emptyPgliteSnapshot } from "./pglite-snapshot.ts";
+import { createServerDatabase } from "./server-databases.ts";
+
+/** A database made for one test; `dispose()` closes it and, on the server, drops it. */
+export interface TestDatabase extends Database {
+  /** The server URL of this database (server only): give it to child processes. */
+  readonly url?: string;
+  dispose(): Promise<void>;
+}
+
+/** Options of {@link createTestDatabase}. */
+export interface TestDatabaseOptions {
+  /** Extensions a package's manifest needs: PGlite loads them from its bundled modules (the server has them installed). */
+  readonly extensions?: readonly string[];
+}
+
+/**
+ * Creates an empty database of the given kind: a PGlite started from the cached empty snapshot,
+ * or a fresh database on the test server.
+ *
+ * @example
+ * const db = await createTestDatabase("postgres");
+ * try { ... } finally { await db.dispose(); }
+ */
+export async function createTestDatabase(kind: DatabaseKind, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  if (kind === "pglite" && options.extensions?.length) {
+    // Extensions are loaded when PGlite starts, so the empty snapshot cannot be reused: db-client loads them by name.
+    const db = await openDatabase({ extensions: options.extensions });
+    return Object.assign(db, { dispose: () => db.close() });
+  }
+  if (kind === "pglite") {
+    const pg = await PGlite.create({ loadDataDir: await emptyPgliteSnapshot() });
+    const db = await openDatabase({ pglite: pg });
+    return Object.assign(db, {
+      async dispose() {
+        await db.close();
+        await pg.close();
+      },
+    });
+  }
+  const server = await createServerDatabase();
+  let db: Database;
+  try {
+    db = await openDatabase({ url: server.url });
+  } catch (error) {
+    await server.drop();
+    throw error;
+  }
+  return Object.assign(db, {
+    url: server.url,
+    async dispose() {
+      await db.close();
+      await server.drop();
+    },
+  });
+}
