@@ -11,6 +11,7 @@ import { validSchema } from "./valid-schema.ts";
 import { workspaceColumn } from "./workspace-column.ts";
 import { workspaceForeignKey } from "./workspace-foreign-key.ts";
 import { workspaceIndex } from "./workspace-index.ts";
+import { workspaceRls } from "./workspace-rls.ts";
 
 export {
   columnTypes,
@@ -25,6 +26,7 @@ export {
   workspaceColumn,
   workspaceForeignKey,
   workspaceIndex,
+  workspaceRls,
 };
 
 /**
@@ -42,6 +44,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   crossWorkspaceReference,
   uniqueIncludesWorkspace,
   validSchema,
+  workspaceRls,
   tableOwnership,
   workspaceIndex,
   naming,
