@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { discoverDatabases } from "@ydtb/db-registry";
 import { DbAccessError } from "./errors.ts";
 import { generatePolicyMigration, type GeneratePolicyResult } from "./generate-policy-migration.ts";
@@ -12,10 +11,12 @@ export interface CliIo {
   readonly err: (line: string) => void;
 }
 
-const USAGE = `Usage: ydtb-db-access generate [--package <name>] [--root <dir>] [--check] [--json]
+const USAGE = `Usage: ydtb-db-access generate [--drizzle-kit [drizzle-kit options]] [--package <name>] [--root <dir>] [--check] [--json]
 
 Writes each package's row-level-security migration (NNNN_workspace_rls.sql + .down.sql) when its
-workspace tables changed. Run after drizzle-kit: a package's \`db:generate\` runs both.
+workspace tables changed. A package's \`db:generate\` is \`ydtb-db-access generate --drizzle-kit\`.
+  --drizzle-kit     run \`drizzle-kit generate\` first in the current folder, with every option
+                    not listed here (e.g. \`bun run db:generate --name archived\`)
   --package <name>  only this package (default: the package in the current folder, else all)
   --root <dir>      the workspace root (default: the nearest folder whose package.json has workspaces)
   --check           write nothing; exit 1 when a package needs a policy migration
@@ -29,25 +30,24 @@ workspace tables changed. Run after drizzle-kit: a package's \`db:generate\` run
  * await runCli(["generate", "--package", "@ydtb/basic"], { cwd: process.cwd(), out: console.log, err: console.error });
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let values: { package?: string; root?: string; check?: boolean; json?: boolean; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { package: { type: "string" }, root: { type: "string" }, check: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    }));
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
+  const parsed = parseCommand(argv);
+  if ("error" in parsed) {
+    io.err(`${parsed.error}\n\n${USAGE}`);
     return 2;
   }
+  const { values, forwarded } = parsed;
   if (values.help) {
     io.out(USAGE);
     return 0;
   }
-  if (positionals.length !== 1 || positionals[0] !== "generate") {
-    io.err(`${positionals.length ? `Unknown command "${positionals.join(" ")}".` : "No command."}\n\n${USAGE}`);
-    return 2;
+  if (values.drizzleKit) {
+    // drizzle-kit may ask in the terminal (a rename): it gets the terminal, and the person answers.
+    const child = Bun.spawn([process.execPath, "x", "drizzle-kit", "generate", ...forwarded], { cwd: io.cwd, stdin: "inherit", stdout: "inherit", stderr: "inherit" });
+    const code = await child.exited;
+    if (code !== 0) {
+      io.err(`drizzle-kit generate exited with ${code}; no policy migration written.`);
+      return 1;
+    }
   }
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
   if (!root) {
@@ -100,4 +100,35 @@ function findRoot(from: string): string | undefined {
     if (existsSync(file) && (JSON.parse(readFileSync(file, "utf8")) as { workspaces?: unknown }).workspaces) return dir;
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+interface Parsed {
+  readonly values: { package?: string; root?: string; check?: boolean; json?: boolean; help?: boolean; drizzleKit?: boolean };
+  readonly forwarded: readonly string[];
+}
+
+/** Our options are read; with `--drizzle-kit` every other argument is drizzle-kit's. */
+function parseCommand(argv: readonly string[]): Parsed | { readonly error: string } {
+  const values: Parsed["values"] = {};
+  const forwarded: string[] = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    if (flag === "--package" || flag === "--root") {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith("-")) return { error: `${flag} needs a value.` };
+      values[flag === "--package" ? "package" : "root"] = value;
+    } else if (flag === "--check") values.check = true;
+    else if (flag === "--json") values.json = true;
+    else if (flag === "--help" || flag === "-h") values.help = true;
+    else if (flag === "--drizzle-kit") values.drizzleKit = true;
+    else if (!arg.startsWith("-") && positionals.length === 0) positionals.push(arg);
+    else forwarded.push(arg);
+  }
+  if (values.help) return { values, forwarded };
+  if (positionals[0] !== "generate") return { error: positionals.length ? `Unknown command "${positionals[0]}".` : "No command." };
+  if (forwarded.length && !values.drizzleKit) return { error: `Unknown option "${forwarded[0]}" (drizzle-kit's options need --drizzle-kit).` };
+  if (values.drizzleKit && values.check) return { error: "--check writes nothing: it cannot run drizzle-kit; drop --drizzle-kit." };
+  return { values, forwarded };
 }
