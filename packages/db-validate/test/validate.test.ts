@@ -215,6 +215,7 @@ describe("RULES", () => {
       ["cross-workspace-reference", "error"],
       ["unique-includes-workspace", "error"],
       ["valid-schema", "error"],
+      ["workspace-rls", "error"],
       ["table-ownership", "error"],
       ["workspace-index", "warning"],
       ["naming", "warning"],
