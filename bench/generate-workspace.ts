@@ -1,10 +1,14 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { EMPTY_POLICY_STATE, policyMarker, policyMigrationSql, type PolicyState } from "@ydtb/db-access";
 import { getTableColumns, getTableName } from "drizzle-orm";
 import { join } from "node:path";
 import { foreignKey, index, integer, pgTable, primaryKey, text, timestamp, varchar, type AnyPgColumn, type PgTable } from "drizzle-orm/pg-core";
 import { workspaces } from "@ydtb/db-core";
 import coreDatabase from "@ydtb/db-core/database";
 import { defineDatabase, type DatabaseManifest } from "@ydtb/db-registry";
+
+// Core's own migrations, applied alongside the synthetic ones.
+const CORE_MIGRATIONS = (JSON.parse(readFileSync(join(coreDatabase.migrations as string, "meta", "_journal.json"), "utf8")) as { entries: unknown[] }).entries.length;
 
 /** Size of a synthetic workspace. */
 export interface WorkspaceSize {
@@ -95,9 +99,15 @@ export function generateWorkspace(dir: string, size: WorkspaceSize): SyntheticWo
       migrations.push(statements);
     }
     const journal = { version: "7", dialect: "postgresql", entries: [] as unknown[] };
+    // The row-level-security policies `bun run db:generate` writes, folded into the first
+    // migration (starting with its marker) so the workspace keeps P × M migrations.
+    const rls: PolicyState = { workspaceTables: Array.from({ length: tablesPer }, (_, t) => tableName(t)).sort(), globalTables: [] };
+    const marker = policyMarker(rls);
     migrations.forEach((statements, i) => {
       const tag = `${String(i).padStart(4, "0")}_step_${i}`;
-      writeFileSync(join(folder, `${tag}.sql`), statements.join("\n--> statement-breakpoint\n"));
+      const text = statements.join("\n--> statement-breakpoint\n");
+      const policy = i === 0 ? `${marker}\n${text}\n--> statement-breakpoint\n${policyMigrationSql(EMPTY_POLICY_STATE, rls).up.slice(marker.length + 1)}` : text;
+      writeFileSync(join(folder, `${tag}.sql`), policy);
       journal.entries.push({ idx: i, version: "7", when: 1_700_000_000_000 + i, tag, breakpoints: true });
     });
     writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal, null, 2));
@@ -153,5 +163,5 @@ export function generateWorkspace(dir: string, size: WorkspaceSize): SyntheticWo
     );
     folders.push({ packageName, folder });
   }
-  return { manifests, folders, migrationCount: migrationCount + 2, tableCount: size.packages * tablesPer + coreDatabase.tables.length };
+  return { manifests, folders, migrationCount: migrationCount + CORE_MIGRATIONS, tableCount: size.packages * tablesPer + coreDatabase.tables.length };
 }

@@ -10,6 +10,7 @@ import { initDatabase } from "@ydtb/db-init";
 import { validateManifests } from "@ydtb/db-validate";
 import postgres from "postgres";
 import { generateWorkspace, type SyntheticWorkspace } from "./generate-workspace.ts";
+import { formatRls, measureRls, rlsBenchSize } from "./rls.ts";
 import { drizzlePerPackage, floorApply, floorNoop, readStatements, type PeerTarget } from "./peers.ts";
 
 const { values } = parseArgs({
@@ -207,6 +208,7 @@ async function main() {
       growth = { tables: gws.tableCount, validationMs: validationMs(gws, runs) };
     }
     const rssBytes = await peakRss(join(root, "rss"), label);
+    const rls = await measureRls({ url: serverUrl, ...rlsBenchSize(runs) });
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: navigator.hardwareConcurrency, bun: Bun.version, platform: process.platform },
@@ -215,6 +217,7 @@ async function main() {
       validation,
       ...(growth ? { growthValidation: growth } : {}),
       peakRssMb: Math.round((rssBytes / 1024 / 1024) * 10) / 10,
+      rls,
       targets: {
         noopVsDrizzle: { target: "≤ 0.25×", actual: ratio(figures[0]!.noop.ours, figures[0]!.noop.drizzle) },
         coldVsFloor: { target: "≤ 1.25×", actual: ratio(figures[0]!.cold.ours, figures[0]!.cold.floor) },
@@ -227,6 +230,7 @@ async function main() {
     console.log(table(figures));
     console.log(`\nvalidation: ${fmt(validation.ms)} ms for ${validation.tables} tables${growth ? `; ${fmt(growth.validationMs)} ms for ${growth.tables}` : ""}`);
     console.log(`peak RSS of a cold boot at ${ws.migrationCount} migrations: ${results.peakRssMb} MB`);
+    console.log(`\n${formatRls(rls)}`);
     console.log(`\nresults written to ${values.out}`);
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -23,7 +23,7 @@ if (url) {
     };
     expect(results.figures.map((f) => f.kind)).toEqual(["postgres", "pglite"]);
     for (const f of results.figures) {
-      expect(f.migrations).toBe(2 * 3 + 2);
+      expect(f.migrations).toBe(2 * 3 + 3); // 2 packages × 3, and core's 3
       for (const value of [...Object.values(f.cold), ...Object.values(f.noop)]) expect(value).toBeGreaterThan(0);
     }
     expect(results.validation.tables).toBe(2 * 5 + 8);
