@@ -51,6 +51,23 @@ describeDatabases("withWorkspace", (target) => {
     expect(await codeOf(db.orm.transaction((tx) => withWorkspace(tx, "ws_a", titles)))).toBe("WORKSPACE_MISMATCH");
   });
 
+  test("fails closed on the empty string an ended transaction leaves behind, even for a workspace whose id is ''", async () => {
+    const db = await target.fresh();
+    await migrated(db);
+    await db.exec(`INSERT INTO ydtb_workspaces (id, name, slug) VALUES ('', 'Empty id', 'empty');
+      INSERT INTO ydtb_basic_notes (workspace_id, id, title) VALUES ('', 'n0', 'Empty-id note');`);
+    await db.withConnection(async (conn) => {
+      await conn.transaction((tx) => tx.query(`SELECT set_config('ydtb.workspace_id', 'ws_a', true)`));
+      // The setting now reads '' on this connection: the next transaction must still see nothing.
+      const rows = await conn.transaction(async (tx) => {
+        const [left] = await tx.query<{ ws: string }>(`SELECT current_setting('ydtb.workspace_id', true) AS ws`);
+        await tx.query(`SELECT set_config('role', $1, true)`, [RUNTIME_ROLE]);
+        return { left: left!.ws, notes: await tx.query(`SELECT title FROM ydtb_basic_notes`) };
+      });
+      expect(rows).toEqual({ left: "", notes: [] });
+    });
+  });
+
   test("a missing or oversized workspace id is refused before any query", async () => {
     const db = await target.fresh();
     expect(await codeOf(withWorkspace(db.orm, "", titles))).toBe("INVALID_WORKSPACE_ID");
