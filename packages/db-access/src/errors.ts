@@ -6,9 +6,7 @@ export type DbAccessErrorCode =
   | "WORKSPACE_MISMATCH"
   | "NO_MIGRATIONS_FOLDER"
   | "INVALID_JOURNAL"
-  | "INVALID_POLICY_MARKER"
-  | "UNKNOWN_PACKAGE"
-  | "USAGE";
+  | "INVALID_POLICY_MARKER";
 
 /**
  * The error every function of `@ydtb/db-access` throws: `code` is stable, the message names

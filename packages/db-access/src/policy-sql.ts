@@ -8,13 +8,23 @@ export interface PolicyState {
   readonly globalTables: readonly string[];
 }
 
-/** The state before a package's first policy migration. */
+/**
+ * The state before a package's first policy migration.
+ *
+ * @example
+ * policyMigrationSql(EMPTY_POLICY_STATE, { workspaceTables: ["ydtb_x_items"], globalTables: [] });
+ */
 export const EMPTY_POLICY_STATE: PolicyState = Object.freeze({ workspaceTables: [], globalTables: [] });
 
 const BREAKPOINT = "\n--> statement-breakpoint\n";
 const PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE";
 
-/** `"name"` or `"schema"."name"`. */
+/**
+ * A table name quoted for SQL, part by part.
+ *
+ * @example
+ * quoteTable("crm.ydtb_crm_deals"); // '"crm"."ydtb_crm_deals"'
+ */
 export function quoteTable(name: string): string {
   return name
     .split(".")
@@ -28,6 +38,9 @@ const role = `"${RUNTIME_ROLE}"`;
  * Creates the runtime role when it is missing. Roles belong to the cluster, so two databases
  * migrating at once may both try: the loser's duplicate is ignored. Never dropped by a down
  * (other databases of the cluster may use it).
+ *
+ * @example
+ * policyMigrationSql(EMPTY_POLICY_STATE, next).up.includes(ENSURE_RUNTIME_ROLE_SQL); // true
  */
 export const ENSURE_RUNTIME_ROLE_SQL = `DO $$
 BEGIN
@@ -40,7 +53,12 @@ EXCEPTION WHEN duplicate_object OR unique_violation THEN
 END
 $$;`;
 
-/** ENABLE + FORCE + the one policy, for one table. */
+/**
+ * ENABLE + FORCE + the one policy, for one table.
+ *
+ * @example
+ * enablePolicySql("ydtb_basic_notes")[1]; // 'ALTER TABLE "ydtb_basic_notes" FORCE ROW LEVEL SECURITY;'
+ */
 export function enablePolicySql(table: string): string[] {
   const t = quoteTable(table);
   return [
@@ -50,7 +68,12 @@ export function enablePolicySql(table: string): string[] {
   ];
 }
 
-/** The reverse of {@link enablePolicySql}. */
+/**
+ * The reverse of {@link enablePolicySql}.
+ *
+ * @example
+ * disablePolicySql("ydtb_basic_notes")[0]; // 'DROP POLICY IF EXISTS "ydtb_workspace_isolation" ON "ydtb_basic_notes";'
+ */
 export function disablePolicySql(table: string): string[] {
   const t = quoteTable(table);
   return [`DROP POLICY IF EXISTS "${POLICY_NAME}" ON ${t};`, `ALTER TABLE ${t} NO FORCE ROW LEVEL SECURITY;`, `ALTER TABLE ${t} DISABLE ROW LEVEL SECURITY;`];
@@ -112,7 +135,12 @@ export function policyMigrationSql(previous: PolicyState, next: PolicyState): { 
   };
 }
 
-/** True when two states cover the same tables the same way. */
+/**
+ * True when two states cover the same tables the same way.
+ *
+ * @example
+ * samePolicyState(readPolicyState(m).state, desiredPolicyState(m)); // false → generate a migration
+ */
 export function samePolicyState(a: PolicyState, b: PolicyState): boolean {
   const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
   return same(a.workspaceTables, b.workspaceTables) && same(a.globalTables, b.globalTables);

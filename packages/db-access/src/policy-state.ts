@@ -19,7 +19,12 @@ export interface PolicyStateResult {
   readonly migration?: string;
 }
 
-/** Reads `meta/_journal.json` of a drizzle-kit folder; `undefined` when the folder has none yet. */
+/**
+ * Reads `meta/_journal.json` of a drizzle-kit folder; `undefined` when the folder has none yet.
+ *
+ * @example
+ * readJournal("packages/basic/drizzle")?.entries.map((e) => e.tag); // ["0000_notes", "0001_pinned", "0002_workspace_rls"]
+ */
 export function readJournal(folder: string): Journal | undefined {
   const file = join(folder, "meta", "_journal.json");
   if (!existsSync(file)) return undefined;

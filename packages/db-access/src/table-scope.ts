@@ -17,7 +17,12 @@ export interface ScopedTable {
   readonly workspaceScoped: boolean;
 }
 
-/** The SQL name of a Drizzle table, schema-qualified outside `public`. */
+/**
+ * The SQL name of a Drizzle table, schema-qualified outside `public`.
+ *
+ * @example
+ * sqlTableName(notes); // "ydtb_basic_notes"
+ */
 export function sqlTableName(table: PgTable): string {
   const config = getTableConfig(table);
   return config.schema && config.schema !== "public" ? `${config.schema}.${config.name}` : config.name;
