@@ -21,6 +21,8 @@ export interface RlsBenchOptions {
   /** Queries per batch; each figure is the median of `batches` batches per contender. */
   readonly queries?: number;
   readonly batches?: number;
+  /** Measure on PGlite too. Default true. */
+  readonly pglite?: boolean;
 }
 
 /** One database's figures for one query, in ms per query. */
@@ -45,7 +47,7 @@ interface Connections {
   readonly app: Database;
 }
 
-export const DEFAULT_RLS_BENCH = { workspaces: 20, notesPerWorkspace: 500, queries: 300, batches: 7 } as const;
+export const DEFAULT_RLS_BENCH = { workspaces: 20, notesPerWorkspace: 500, queries: 300, batches: 7, pglite: true } as const;
 
 /**
  * The size `bun run bench` uses for a number of runs: the defaults, or a quick look with one run
@@ -55,7 +57,7 @@ export const DEFAULT_RLS_BENCH = { workspaces: 20, notesPerWorkspace: 500, queri
  * await measureRls({ url, ...rlsBenchSize(runs) });
  */
 export function rlsBenchSize(runs: number): Omit<RlsBenchOptions, "url"> {
-  return runs > 1 ? DEFAULT_RLS_BENCH : { workspaces: 3, notesPerWorkspace: 50, queries: 20, batches: 1 };
+  return runs > 1 ? DEFAULT_RLS_BENCH : { workspaces: 3, notesPerWorkspace: 50, queries: 20, batches: 1, pglite: false };
 }
 
 const root = resolve(import.meta.dir, "..");
@@ -73,7 +75,7 @@ const notesWithTags = (db: Orm, ws: string) =>
 /** The queries measured: a notes screen's first page, and a whole workspace's notes (listNotes). */
 export const RLS_QUERIES: Readonly<Record<string, (db: Orm, ws: string) => Promise<unknown[]>>> = {
   "50 newest notes with their tags": (db, ws) => notesWithTags(db, ws).limit(50),
-  "all 500 notes of a workspace with their tags": (db, ws) => notesWithTags(db, ws),
+  "all notes of a workspace with their tags": (db, ws) => notesWithTags(db, ws),
 };
 
 async function seed(db: Database, workspaces: number, perWorkspace: number): Promise<string[]> {
@@ -99,7 +101,7 @@ async function measure(db: Database, app: Connections, kind: RlsFigures["kind"],
   await migrate(db, await discoverDatabasesOrThrow(root));
   const ids = await seed(db, options.workspaces, options.notesPerWorkspace);
   const out: RlsFigures[] = [];
-  for (const [query, run] of Object.entries(RLS_QUERIES)) out.push(await measureQuery(db, app, kind, ids, query, run, options));
+  for (const [query, run] of Object.entries(RLS_QUERIES)) out.push(await measureQuery(db, app, kind, ids, `${query} (${options.notesPerWorkspace} per workspace)`, run, options));
   return out;
 }
 
@@ -176,6 +178,7 @@ export async function measureRls(options: RlsBenchOptions = {}): Promise<RlsFigu
       await admin.end({ timeout: 2 });
     }
   }
+  if (!o.pglite) return figures;
   const pg = await PGlite.create();
   try {
     const db = await openDatabase({ pglite: pg });
