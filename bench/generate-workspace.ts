@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { getTableColumns, getTableName } from "drizzle-orm";
 import { foreignKey, index, integer, pgTable, primaryKey, text, timestamp, varchar, type AnyPgColumn, type PgTable } from "drizzle-orm/pg-core";
@@ -8,6 +8,9 @@ import { defineDatabase, type DatabaseManifest } from "@ydtb/db-registry";
 import { journalOf, migrationText, planPackage, type WorkspaceSize } from "./synthetic-package.ts";
 
 export { DEFAULT_TABLES_PER_PACKAGE, type WorkspaceSize } from "./synthetic-package.ts";
+
+// Core's own migrations, applied alongside the synthetic ones.
+const CORE_MIGRATIONS = (JSON.parse(readFileSync(join(coreDatabase.migrations as string, "meta", "_journal.json"), "utf8")) as { entries: unknown[] }).entries.length;
 
 /** A generated workspace: manifests (core first) and each package's drizzle-kit folder. */
 export interface SyntheticWorkspace {
@@ -96,5 +99,5 @@ export function generateWorkspace(dir: string, size: WorkspaceSize): SyntheticWo
     );
     folders.push({ packageName: pkg.packageName, folder });
   }
-  return { manifests, folders, migrationCount: migrationCount + 2, tableCount };
+  return { manifests, folders, migrationCount: migrationCount + CORE_MIGRATIONS, tableCount };
 }

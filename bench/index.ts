@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { generateWorkspace } from "./generate-workspace.ts";
 import { measureInProcess, peakRss, validationMs, type Figures } from "./in-process.ts";
 import { checkTargets, fmt, inProcessRows, markdownTable, textTable, wholeProcessRows, writeMarkdownBlock } from "./report.ts";
+import { formatRls, measureRls, rlsBenchSize } from "./rls.ts";
 import { closeTargets } from "./targets.ts";
 import { measureWholeProcess, type ProcessFigures } from "./whole-process.ts";
 import { writeWorkspace } from "./write-workspace.ts";
@@ -83,6 +84,7 @@ async function main() {
     const rssBytes = values["no-rss"] ? undefined : await peakRss(join(tmp, "rss"), label, serverUrl);
     const peakRssMb = rssBytes === undefined ? undefined : Math.round((rssBytes / 1024 / 1024) * 10) / 10;
     const targets = checkTargets(figures, processes);
+    const rls = await measureRls({ url: serverUrl, ...rlsBenchSize(runs) });
     const load = (await Bun.file("/proc/loadavg").text().catch(() => "")).split(" ").slice(0, 3).join(" ");
     const results = {
       date: new Date().toISOString(),
@@ -94,6 +96,7 @@ async function main() {
       validation,
       ...(growth ? { growthValidation: growth } : {}),
       ...(peakRssMb === undefined ? {} : { peakRssMb }),
+      rls,
       targets,
     };
     mkdirSync(resolve(values.out, ".."), { recursive: true });
@@ -105,6 +108,7 @@ async function main() {
     if (processes.length) console.log(`whole process, server (wall / CPU ms, medians of ${processRuns} interleaved runs):\n${textTable(wholeProcessRows(processes))}\n`);
     console.log(`in process (ms, medians of ${runs}):\n${textTable(inProcessRows(figures))}`);
     console.log(`\n${validationLine}${rssLine ? `\n${rssLine}` : ""}\n\n${targetLines.join("\n")}`);
+    console.log(`\nrow-level security, ms per query:\n${formatRls(rls)}`);
 
     if (values.markdown !== "none") {
       const md = [
@@ -121,6 +125,12 @@ async function main() {
         "| target | result | |",
         "|---|---|---|",
         ...Object.values(targets).map((t) => `| ${t.target} | ${t.actual} | ${t.reached ? "reached" : "**not reached**"} |`),
+        "",
+        "**Row-level security** (`withWorkspace` against the same query by hand), ms per query:",
+        "",
+        "```",
+        formatRls(rls),
+        "```",
       ].join("\n");
       writeMarkdownBlock(values.markdown, md);
     }

@@ -1,3 +1,5 @@
+import { EMPTY_POLICY_STATE, policyMarker, policyMigrationSql, type PolicyState } from "@ydtb/db-access";
+
 /** Size of a synthetic workspace. */
 export interface WorkspaceSize {
   /** Packages (besides @ydtb/core). */
@@ -74,7 +76,11 @@ export function planPackage(p: number, size: WorkspaceSize): SyntheticPackage {
       `ALTER TABLE ${q(tableName(0))} ADD CONSTRAINT ${q(`${tableName(0)}_ref_fk`)} FOREIGN KEY ("workspace_id","ref_id") REFERENCES "public".${q(refersTo)}("workspace_id","id") ON DELETE cascade ON UPDATE no action;`,
     );
   }
-  const migrations = [create];
+  // The row-level-security policies `bun run db:generate` writes, folded into the first
+  // migration (starting with its marker) so the workspace keeps P × M migrations.
+  const rls: PolicyState = { workspaceTables: Array.from({ length: tablesPer }, (_, t) => tableName(t)).sort(), globalTables: [] };
+  const marker = policyMarker(rls);
+  const migrations = [[`${marker}\n${create[0]}`, ...create.slice(1), policyMigrationSql(EMPTY_POLICY_STATE, rls).up.slice(marker.length + 1)]];
   for (let m = 1; m < size.migrations; m++) {
     const t = m % tablesPer;
     const column = `c${m}`;

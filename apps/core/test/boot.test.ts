@@ -29,7 +29,7 @@ describeDatabases("apps/core boot", (target) => {
         ["@ydtb/basic", "1.1.0", 0],
       ]);
       expect((await fetch(`${first.base}/nope`)).status).toBe(404);
-      expect(first.output.text).toContain("4 migrations applied");
+      expect(first.output.text).toContain("6 migrations applied");
     } finally {
       first.child.kill("SIGTERM");
     }

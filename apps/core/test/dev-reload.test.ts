@@ -124,7 +124,7 @@ describe("bun run dev reloads database packages", () => {
     });
     expect(health.body).toEqual({ status: "ok" });
     await waitForLine(dev, 0, "ydtb-db watch: watching");
-    expect(await appliedOf(dev, "@ydtb/basic")).toEqual(["0000_notes", "0001_pinned"]);
+    expect(await appliedOf(dev, "@ydtb/basic")).toEqual(["0000_notes", "0001_pinned", "0002_workspace_rls"]);
   });
 
   test("an edited schema prints the SQL `bun run db:generate` would write, and the registry is replaced", async () => {
@@ -141,12 +141,12 @@ describe("bun run dev reloads database packages", () => {
     const mark = dev.lines.length;
     const generate = Bun.spawn([process.execPath, "run", "db:generate", "--name", "archived"], { cwd: join(root, "packages", "basic"), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     expect(await generate.exited).toBe(0);
-    await waitForLine(dev, mark, "applied up @ydtb/basic 0002_archived");
-    const applied = await waitUntil("0002_archived in /api/db/status", dev, async () => {
+    await waitForLine(dev, mark, "applied up @ydtb/basic 0003_archived");
+    const applied = await waitUntil("0003_archived in /api/db/status", dev, async () => {
       const ids = await appliedOf(dev, "@ydtb/basic");
-      return ids?.includes("0002_archived") ? ids : undefined;
+      return ids?.includes("0003_archived") ? ids : undefined;
     });
-    expect(applied).toEqual(["0000_notes", "0001_pinned", "0002_archived"]);
+    expect(applied).toEqual(["0000_notes", "0001_pinned", "0002_workspace_rls", "0003_archived"]);
   });
 
   test("a new package folder is discovered, registered and migrated", async () => {
@@ -154,7 +154,7 @@ describe("bun run dev reloads database packages", () => {
     addPackage(root, "extra");
     await waitForLine(dev, mark, "ydtb-db watch: registered @ydtb/extra");
     const applied = await waitUntil("@ydtb/extra in /api/db/status", dev, () => appliedOf(dev, "@ydtb/extra"));
-    expect(applied).toEqual(["0000_init"]);
+    expect(applied).toEqual(["0000_init", "0001_workspace_rls"]);
   });
 
   test("a broken manifest is reported and the app keeps serving the last good state", async () => {
@@ -165,7 +165,7 @@ describe("bun run dev reloads database packages", () => {
     await waitForLine(dev, mark, "ydtb-db watch: error [DISCOVERY_FAILED] discover @ydtb/basic");
     const health = await get(dev, "/health");
     expect(health).toEqual({ status: 200, body: { status: "ok" } });
-    expect(await appliedOf(dev, "@ydtb/basic")).toEqual(["0000_notes", "0001_pinned", "0002_archived"]);
+    expect(await appliedOf(dev, "@ydtb/basic")).toEqual(["0000_notes", "0001_pinned", "0002_workspace_rls", "0003_archived"]);
 
     const fixed = dev.lines.length;
     writeFileSync(file, good);
@@ -181,7 +181,7 @@ describe("bun run dev reloads database packages", () => {
       const applied = await db.query<{ package: string; migration_id: string }>(
         `SELECT package, migration_id FROM ydtb_schema_migrations WHERE package IN ('@ydtb/basic', '@ydtb/extra') ORDER BY package, migration_id`,
       );
-      expect(applied.map((r) => `${r.package} ${r.migration_id}`)).toEqual(["@ydtb/basic 0000_notes", "@ydtb/basic 0001_pinned", "@ydtb/basic 0002_archived", "@ydtb/extra 0000_init"]);
+      expect(applied.map((r) => `${r.package} ${r.migration_id}`)).toEqual(["@ydtb/basic 0000_notes", "@ydtb/basic 0001_pinned", "@ydtb/basic 0002_workspace_rls", "@ydtb/basic 0003_archived", "@ydtb/extra 0000_init", "@ydtb/extra 0001_workspace_rls"]);
       const extra = await db.query<{ t: string | null }>(`SELECT to_regclass('public.ydtb_extra_items')::text AS t`);
       expect(extra[0]?.t).toBe("ydtb_extra_items");
     } finally {

@@ -1,6 +1,12 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { withWorkspace } from "@ydtb/db-access";
 import type { Orm } from "@ydtb/db-registry";
 import { notes, noteTags, tags } from "./schema.ts";
+
+// Every function runs in withWorkspace(): one transaction as the runtime role with the workspace
+// set, so the row-level-security policies show and accept only this workspace's rows even where
+// a query forgets its filter. The explicit workspace filters stay: they say what is meant and
+// let the planner use the workspace indexes with a constant.
 
 /** A note with its tag names. */
 export interface Note {
@@ -30,7 +36,7 @@ const newId = () => crypto.randomUUID().replaceAll("-", "");
  * const note = await createNote(db.orm, "ws_1", { title: "Hello", tags: ["inbox"] });
  */
 export async function createNote(db: Orm, workspaceId: string, input: NewNote): Promise<Note> {
-  return db.transaction(async (tx) => {
+  return withWorkspace(db, workspaceId, async (tx) => {
     const id = newId();
     const [row] = await tx
       .insert(notes)
@@ -59,13 +65,15 @@ export async function createNote(db: Orm, workspaceId: string, input: NewNote): 
  * const inbox = await listNotes(db.orm, "ws_1", { tag: "inbox" });
  */
 export async function listNotes(db: Orm, workspaceId: string, options: { readonly tag?: string } = {}): Promise<Note[]> {
-  const rows = await db
-    .select({ note: notes, tag: tags.name })
-    .from(notes)
-    .leftJoin(noteTags, and(eq(noteTags.workspaceId, notes.workspaceId), eq(noteTags.noteId, notes.id)))
-    .leftJoin(tags, and(eq(tags.workspaceId, noteTags.workspaceId), eq(tags.id, noteTags.tagId)))
-    .where(eq(notes.workspaceId, workspaceId))
-    .orderBy(desc(notes.pinned), desc(notes.createdAt), asc(notes.id));
+  const rows = await withWorkspace(db, workspaceId, (tx) =>
+    tx
+      .select({ note: notes, tag: tags.name })
+      .from(notes)
+      .leftJoin(noteTags, and(eq(noteTags.workspaceId, notes.workspaceId), eq(noteTags.noteId, notes.id)))
+      .leftJoin(tags, and(eq(tags.workspaceId, noteTags.workspaceId), eq(tags.id, noteTags.tagId)))
+      .where(eq(notes.workspaceId, workspaceId))
+      .orderBy(desc(notes.pinned), desc(notes.createdAt), asc(notes.id)),
+  );
   const byId = new Map<string, { note: (typeof rows)[number]["note"]; tags: string[] }>();
   for (const { note, tag } of rows) {
     const entry = byId.get(note.id) ?? { note, tags: [] };
@@ -84,6 +92,6 @@ export async function listNotes(db: Orm, workspaceId: string, options: { readonl
  * await listTags(db.orm, "ws_1"); // ["inbox", "later"]
  */
 export async function listTags(db: Orm, workspaceId: string): Promise<string[]> {
-  const rows = await db.select({ name: tags.name }).from(tags).where(eq(tags.workspaceId, workspaceId)).orderBy(asc(tags.name));
+  const rows = await withWorkspace(db, workspaceId, (tx) => tx.select({ name: tags.name }).from(tags).where(eq(tags.workspaceId, workspaceId)).orderBy(asc(tags.name)));
   return rows.map((r) => r.name);
 }

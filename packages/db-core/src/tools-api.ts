@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
+import { withWorkspace } from "@ydtb/db-access";
 import { ToolConflictError, type DatabaseManifest, type Orm } from "@ydtb/db-registry";
 import { tools, workspaceTools } from "./schema/tools.ts";
 import { workspaces } from "./schema/workspaces.ts";
@@ -140,19 +141,21 @@ export async function listTools(db: Orm, options: { readonly activeOnly?: boolea
 }
 
 /**
- * The tools a workspace has enabled, by name.
+ * The tools a workspace has enabled, by name. Runs in `withWorkspace` (the runtime role; the
+ * row-level-security policy shows only this workspace's rows).
  *
  * @example
  * const enabled = await listWorkspaceTools(db.orm, "ws_1");
  */
 export async function listWorkspaceTools(db: Orm, workspaceId: string): Promise<WorkspaceTool[]> {
-  const rows = await db
-    .select({ tool: tools, settings: workspaceTools.settings, enabledAt: workspaceTools.enabledAt })
-    .from(workspaceTools)
-    .innerJoin(tools, eq(tools.id, workspaceTools.toolId))
-    .where(eq(workspaceTools.workspaceId, workspaceId))
-    .orderBy(asc(tools.name), asc(tools.id));
-  return rows;
+  return withWorkspace(db, workspaceId, (tx) =>
+    tx
+      .select({ tool: tools, settings: workspaceTools.settings, enabledAt: workspaceTools.enabledAt })
+      .from(workspaceTools)
+      .innerJoin(tools, eq(tools.id, workspaceTools.toolId))
+      .where(eq(workspaceTools.workspaceId, workspaceId))
+      .orderBy(asc(tools.name), asc(tools.id)),
+  );
 }
 
 async function requireWorkspace(db: Orm, workspaceId: string): Promise<void> {
@@ -161,33 +164,37 @@ async function requireWorkspace(db: Orm, workspaceId: string): Promise<void> {
 }
 
 /**
- * Enables a tool in a workspace. Enabling twice is a no-op (returns false the second time).
+ * Enables a tool in a workspace, in `withWorkspace`. Enabling twice is a no-op (returns false the second time).
  * Throws `ToolError` for an unknown workspace, an unknown tool or an inactive tool.
  *
  * @example
  * await enableTool(db.orm, "ws_1", "notes"); // true
  */
 export async function enableTool(db: Orm, workspaceId: string, toolId: string, settings: Record<string, unknown> = {}): Promise<boolean> {
-  await requireWorkspace(db, workspaceId);
-  const [tool] = await db.select().from(tools).where(eq(tools.id, toolId));
-  if (!tool) throw new ToolError("UNKNOWN_TOOL", `No tool "${toolId}" in the catalog; tools come from package manifests (tools: [{ id: "${toolId}", name: ... }]).`);
-  if (!tool.isActive) throw new ToolError("INACTIVE_TOOL", `Tool "${toolId}" is inactive: its package "${tool.packageName}" is no longer registered. Register the package again to enable it.`);
-  const inserted = await db.insert(workspaceTools).values({ workspaceId, toolId, settings }).onConflictDoNothing().returning({ toolId: workspaceTools.toolId });
-  return inserted.length > 0;
+  return withWorkspace(db, workspaceId, async (tx) => {
+    await requireWorkspace(tx, workspaceId);
+    const [tool] = await tx.select().from(tools).where(eq(tools.id, toolId));
+    if (!tool) throw new ToolError("UNKNOWN_TOOL", `No tool "${toolId}" in the catalog; tools come from package manifests (tools: [{ id: "${toolId}", name: ... }]).`);
+    if (!tool.isActive) throw new ToolError("INACTIVE_TOOL", `Tool "${toolId}" is inactive: its package "${tool.packageName}" is no longer registered. Register the package again to enable it.`);
+    const inserted = await tx.insert(workspaceTools).values({ workspaceId, toolId, settings }).onConflictDoNothing().returning({ toolId: workspaceTools.toolId });
+    return inserted.length > 0;
+  });
 }
 
 /**
- * Disables a tool in a workspace; returns false when it was not enabled.
+ * Disables a tool in a workspace, in `withWorkspace`; returns false when it was not enabled.
  * Throws `ToolError` for an unknown workspace.
  *
  * @example
  * await disableTool(db.orm, "ws_1", "notes"); // true
  */
 export async function disableTool(db: Orm, workspaceId: string, toolId: string): Promise<boolean> {
-  await requireWorkspace(db, workspaceId);
-  const deleted = await db
-    .delete(workspaceTools)
-    .where(and(eq(workspaceTools.workspaceId, workspaceId), eq(workspaceTools.toolId, toolId)))
-    .returning({ toolId: workspaceTools.toolId });
-  return deleted.length > 0;
+  return withWorkspace(db, workspaceId, async (tx) => {
+    await requireWorkspace(tx, workspaceId);
+    const deleted = await tx
+      .delete(workspaceTools)
+      .where(and(eq(workspaceTools.workspaceId, workspaceId), eq(workspaceTools.toolId, toolId)))
+      .returning({ toolId: workspaceTools.toolId });
+    return deleted.length > 0;
+  });
 }

@@ -111,6 +111,7 @@ describeDatabases("tools", (target) => {
   test("enable and disable per workspace, with clear errors; a deleted workspace takes its rows", async () => {
     const db = await target.fresh();
     await applyFile(db, "0000_core.sql");
+    await applyFile(db, "0002_workspace_rls.sql"); // the runtime role and policies the tools API runs under
     await syncTools(db.orm, [pkg("@ydtb/a", [{ id: "notes", name: "Notes" }]), pkg("@ydtb/b", [{ id: "crm", name: "CRM" }])]);
     await db.orm.insert(workspaces).values([{ id: "ws_1", name: "One", slug: "one" }, { id: "ws_2", name: "Two", slug: "two" }]);
     expect(await enableTool(db.orm, "ws_1", "notes")).toBe(true);

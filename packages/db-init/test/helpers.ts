@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { EMPTY_POLICY_STATE, policyMigrationSql } from "@ydtb/db-access";
 import { discoverDatabasesOrThrow, type DatabaseManifest } from "@ydtb/db-registry";
 
 /** The monorepo this test runs in. */
@@ -76,7 +77,15 @@ export default defineDatabase({
 --> statement-breakpoint
 ALTER TABLE "ydtb_${short}_items" ADD CONSTRAINT "ydtb_${short}_items_workspace_id_ydtb_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."ydtb_workspaces"("id") ON DELETE cascade ON UPDATE no action;`,
   );
-  writeFileSync(join(dir, "drizzle", "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries: [{ idx: 0, version: "7", when: 1_700_000_000_000, tag: "0000_init", breakpoints: true }] }, null, 2));
+  // What `bun run db:generate` writes after drizzle-kit: the table's row-level-security migration.
+  const policy = policyMigrationSql(EMPTY_POLICY_STATE, { workspaceTables: [`ydtb_${short}_items`], globalTables: [] });
+  writeFileSync(join(dir, "drizzle", "0001_workspace_rls.sql"), policy.up);
+  writeFileSync(join(dir, "drizzle", "0001_workspace_rls.down.sql"), policy.down);
+  const entries = [
+    { idx: 0, version: "7", when: 1_700_000_000_000, tag: "0000_init", breakpoints: true },
+    { idx: 1, version: "7", when: 1_700_000_000_001, tag: "0001_workspace_rls", breakpoints: true },
+  ];
+  writeFileSync(join(dir, "drizzle", "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries }, null, 2));
 }
 
 /** Removes a workspace copy. */

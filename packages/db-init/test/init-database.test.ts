@@ -30,8 +30,10 @@ describeDatabases("initDatabase", (target) => {
     expect(first.report.steps.map((s) => `${s.package} ${s.id} ${s.status}`)).toEqual([
       "@ydtb/core 0000_core applied",
       "@ydtb/core 0001_tools_phase2 applied",
+      "@ydtb/core 0002_workspace_rls applied",
       "@ydtb/basic 0000_notes applied",
       "@ydtb/basic 0001_pinned applied",
+      "@ydtb/basic 0002_workspace_rls applied",
     ]);
     expect(first.report.packages.map((p) => [p.name, p.version, p.databaseVersion])).toEqual([
       ["@ydtb/basic", "1.1.0", "1.1.0"],
@@ -80,6 +82,7 @@ describeDatabases("initDatabase", (target) => {
         { id: "0002_never", up: (orm) => orm.execute(sql`CREATE TABLE ydtb_flaky_never (id text)`) },
       ],
       descriptions: { ydtb_flaky_items: { description: "Items.", columns: { workspace_id: "w", id: "i" } } },
+      exemptions: [{ rule: "workspace-rls", table: "ydtb_flaky_items", reason: "the test is about a failing migration, not isolation" }],
     });
     const error = await failure(initDatabase({ db, manifests: [coreDatabase, flaky], syncTools: false }));
     expect(error.report.failedPhase).toBe("migrate");
@@ -103,7 +106,7 @@ describeDatabases("initDatabase", (target) => {
     expect((await db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'ydtb_basic_notes' AND column_name = 'pinned'")).length).toBe(0);
 
     const up = await initDatabase({ db, manifests });
-    expect(up.report.steps.map((s) => `${s.direction} ${s.id}`)).toEqual(["up 0001_pinned"]);
+    expect(up.report.steps.map((s) => `${s.direction} ${s.id}`)).toEqual(["up 0001_pinned", "up 0002_workspace_rls"]);
     await createNote(db.orm, "ws_1", { title: "New note", pinned: true, tags: ["inbox"] });
     expect((await listNotes(db.orm, "ws_1")).map((n) => [n.title, n.pinned, n.tags])).toEqual([
       ["New note", true, ["inbox"]],
@@ -111,7 +114,7 @@ describeDatabases("initDatabase", (target) => {
     ]);
 
     const down = await initDatabase({ db, manifests, migrate: { target: { kind: "version", package: "@ydtb/basic", version: "1.0.0" } } });
-    expect(down.report.steps.map((s) => `${s.direction} ${s.id}`)).toEqual(["down 0001_pinned"]);
+    expect(down.report.steps.map((s) => `${s.direction} ${s.id}`)).toEqual(["down 0002_workspace_rls", "down 0001_pinned"]);
     const rows = await db.query<{ id: string; title: string; body: string }>("SELECT id, title, body FROM ydtb_basic_notes ORDER BY title");
     expect(rows.map((r) => [r.title, r.body])).toEqual([
       ["New note", ""],

@@ -124,7 +124,7 @@ describeDatabases("ydtb-db against a database", (target) => {
 
     const migrated = await run("migrate");
     expect(migrated.code).toBe(0);
-    expect(migrated.json.report.applied).toBe(4);
+    expect(migrated.json.report.applied).toBe(6);
 
     const status = await run("status", "--migrations");
     expect(status.code).toBe(0);
@@ -134,12 +134,12 @@ describeDatabases("ydtb-db against a database", (target) => {
     expect(Number.isNaN(Date.parse(listed[0].appliedAt))).toBe(false);
     expect(listed[0].appliedBy).toContain(`pid ${process.pid}`);
     const basic = status.json.packages.find((p: { package: string }) => p.package === "@ydtb/basic");
-    expect(basic).toMatchObject({ codeVersion: "1.1.0", databaseVersion: "1.1.0", applied: ["0000_notes", "0001_pinned"], pending: [] });
+    expect(basic).toMatchObject({ codeVersion: "1.1.0", databaseVersion: "1.1.0", applied: ["0000_notes", "0001_pinned", "0002_workspace_rls"], pending: [] });
     expect(basic.tools).toEqual([{ id: "notes", name: "Notes", active: true }]);
 
     expect((await run("plan")).json.plan.steps).toEqual([]);
     const planned = await run("plan", "--to", "@ydtb/basic@1.0.0");
-    expect(planned.json.plan.steps.map((s: { direction: string; id: string }) => `${s.direction} ${s.id}`)).toEqual(["down 0001_pinned"]);
+    expect(planned.json.plan.steps.map((s: { direction: string; id: string }) => `${s.direction} ${s.id}`)).toEqual(["down 0002_workspace_rls", "down 0001_pinned"]);
 
     const withSql = await run("plan", "--steps", "1", "--sql");
     expect(withSql.json.sql.map((p: { package: string; direction: string; migrations: { id: string }[] }) => `${p.direction} ${p.package} ${p.migrations.map((m) => m.id).join()}`)).toEqual([
@@ -149,8 +149,8 @@ describeDatabases("ydtb-db against a database", (target) => {
 
     const rolled = await run("rollback", "--steps", "1");
     expect(rolled.code).toBe(0);
-    expect(rolled.json.report.steps.map((s: { direction: string; id: string }) => `${s.direction} ${s.id}`)).toEqual(["down 0001_pinned"]);
-    expect((await run("status")).json.packages.find((p: { package: string }) => p.package === "@ydtb/basic").pending).toEqual(["0001_pinned"]);
+    expect(rolled.json.report.steps.map((s: { direction: string; id: string }) => `${s.direction} ${s.id}`)).toEqual(["down 0002_workspace_rls"]);
+    expect((await run("status")).json.packages.find((p: { package: string }) => p.package === "@ydtb/basic").pending).toEqual(["0002_workspace_rls"]);
 
     // Rolling core back below what basic's applied migrations need is refused without --cascade.
     const refused = await run("rollback", "--to", "@ydtb/core@0.0.0");

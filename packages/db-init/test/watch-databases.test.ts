@@ -136,22 +136,22 @@ describe("watchDatabases", () => {
     await reloadAfter(edited);
     const { generateDrizzleJson } = await import("drizzle-kit/api");
     const folder = basicFile("drizzle");
-    const previous = JSON.parse(readFileSync(join(folder, "meta", "0001_snapshot.json"), "utf8")) as { id: string };
+    const previous = JSON.parse(readFileSync(join(folder, "meta", "0002_snapshot.json"), "utf8")) as { id: string };
     const snapshot = generateDrizzleJson(registry.get("@ydtb/basic")!.schema as Record<string, unknown>, previous.id);
     const mark = events.length;
     // drizzle-kit's order: the SQL and the snapshot, then the journal.
-    writeFileSync(join(folder, "0002_archived.sql"), `ALTER TABLE "ydtb_basic_notes" ADD COLUMN "archived" boolean DEFAULT false NOT NULL;`);
-    writeFileSync(join(folder, "meta", "0002_snapshot.json"), JSON.stringify(snapshot, null, 2));
+    writeFileSync(join(folder, "0003_archived.sql"), `ALTER TABLE "ydtb_basic_notes" ADD COLUMN "archived" boolean DEFAULT false NOT NULL;`);
+    writeFileSync(join(folder, "meta", "0003_snapshot.json"), JSON.stringify(snapshot, null, 2));
     const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as { entries: object[] };
-    journal.entries.push({ idx: 2, version: "7", when: Date.now(), tag: "0002_archived", breakpoints: true });
+    journal.entries.push({ idx: 3, version: "7", when: Date.now(), tag: "0003_archived", breakpoints: true });
     writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal, null, 2));
 
     const migrated = await waitForEvent(mark, "migrated");
-    expect(migrated.steps.map((s) => `${s.package} ${s.id}`)).toEqual(["@ydtb/basic 0002_archived"]);
+    expect(migrated.steps.map((s) => `${s.package} ${s.id}`)).toEqual(["@ydtb/basic 0003_archived"]);
     const produced = await reloadAfter(mark);
     expect(produced.filter((e) => e.kind === "drift")).toEqual([]);
     const status = await migrationStatus(db, registry.list());
-    expect(status.find((p) => p.package === "@ydtb/basic")?.applied).toContain("0002_archived");
+    expect(status.find((p) => p.package === "@ydtb/basic")?.applied).toContain("0003_archived");
     const columns = await db.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'ydtb_basic_notes' AND column_name = 'archived'`);
     expect(columns).toHaveLength(1);
   });
@@ -166,7 +166,7 @@ describe("watchDatabases", () => {
     const rows = await db.query<{ t: string | null }>(`SELECT to_regclass('public.ydtb_extra_items')::text AS t`);
     expect(rows[0]?.t).toBe("ydtb_extra_items");
     const status = await migrationStatus(db, registry.list());
-    expect(status.find((p) => p.package === "@ydtb/extra")?.applied).toEqual(["0000_init"]);
+    expect(status.find((p) => p.package === "@ydtb/extra")?.applied).toEqual(["0000_init", "0001_workspace_rls"]);
   });
 
   test("a syntax error is reported and the last good manifest kept; fixing it is seen", async () => {
@@ -229,7 +229,7 @@ describe("watchDatabases", () => {
     await reloadAfter(mark);
     expect(registry.get("@ydtb/basic")).toBe(before!);
     const status = await migrationStatus(db, registry.list());
-    expect(status.find((p) => p.package === "@ydtb/basic")?.applied).toEqual(["0000_notes", "0001_pinned"]);
+    expect(status.find((p) => p.package === "@ydtb/basic")?.applied).not.toContain(tag);
 
     const restored = events.length;
     writeFileSync(journalFile, journal);

@@ -39,9 +39,9 @@ describeDatabases("a temporary copy of the workspace", (target) => {
       expect(tables).toContain("ydtb_basic_notes");
       const history = await db.query<{ package: string; n: number }>("SELECT package, count(*)::int AS n FROM ydtb_schema_history WHERE direction = 'up' GROUP BY package ORDER BY package");
       expect(history).toEqual([
-        { package: "@ydtb/basic", n: 2 },
-        { package: "@ydtb/core", n: 2 },
-        { package: "@ydtb/extra", n: 1 },
+        { package: "@ydtb/basic", n: 3 },
+        { package: "@ydtb/core", n: 3 },
+        { package: "@ydtb/extra", n: 2 },
       ]);
       // Each package's db:migrate syncs only its own tools: whichever ran last, basic's stays active.
       expect(await db.query("SELECT id, is_active, package_name FROM ydtb_tools ORDER BY id")).toEqual([{ id: "notes", is_active: true, package_name: "@ydtb/basic" }]);

@@ -217,6 +217,7 @@ describe("RULES", () => {
       ["foreign-key-type", "error"],
       ["operator-class", "error"],
       ["valid-schema", "error"],
+      ["workspace-rls", "error"],
       ["table-ownership", "error"],
       ["shared-names", "error"],
       ["workspace-index", "warning"],

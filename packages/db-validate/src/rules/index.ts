@@ -16,6 +16,7 @@ import { validSchema } from "./valid-schema.ts";
 import { workspaceColumn } from "./workspace-column.ts";
 import { workspaceForeignKey } from "./workspace-foreign-key.ts";
 import { workspaceIndex } from "./workspace-index.ts";
+import { workspaceRls } from "./workspace-rls.ts";
 
 export {
   columnTypes,
@@ -35,6 +36,7 @@ export {
   workspaceColumn,
   workspaceForeignKey,
   workspaceIndex,
+  workspaceRls,
 };
 
 /**
@@ -55,6 +57,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   foreignKeyType,
   operatorClass,
   validSchema,
+  workspaceRls,
   tableOwnership,
   sharedNames,
   workspaceIndex,

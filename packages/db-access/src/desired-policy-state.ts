@@ -1,0 +1,18 @@
+import type { DatabaseManifest } from "@ydtb/db-registry";
+import type { PolicyState } from "./policy-sql.ts";
+import { scopedTables } from "./table-scope.ts";
+
+/**
+ * The state a package's policy migrations should reach: its workspace-scoped tables carry the
+ * policy, every other table of it is only granted to the runtime role.
+ *
+ * @example
+ * desiredPolicyState(coreDatabase).workspaceTables; // ["ydtb_workspace_members", "ydtb_workspace_tools"]
+ */
+export function desiredPolicyState(manifest: DatabaseManifest): PolicyState {
+  const tables = scopedTables(manifest);
+  return {
+    workspaceTables: tables.filter((t) => t.workspaceScoped).map((t) => t.name),
+    globalTables: tables.filter((t) => !t.workspaceScoped).map((t) => t.name),
+  };
+}

@@ -1,0 +1,76 @@
+import { is, sql } from "drizzle-orm";
+import { PgTransaction, type PgTransactionConfig } from "drizzle-orm/pg-core";
+import type { Orm } from "@ydtb/db-registry";
+import { MAX_WORKSPACE_ID_LENGTH, RUNTIME_ROLE, WORKSPACE_SETTING } from "./constants.ts";
+import { DbAccessError } from "./errors.ts";
+
+/** Options of {@link withWorkspace}. */
+export interface WithWorkspaceOptions {
+  /** Isolation level, access mode, deferrable: passed to Drizzle's `transaction()`. */
+  readonly transaction?: PgTransactionConfig;
+}
+
+/**
+ * Runs `fn` in one transaction scoped to a workspace: the runtime role ({@link RUNTIME_ROLE})
+ * and the workspace id are set transaction-locally (`set_config(…, true)`, never a session
+ * `SET`, so a pooled connection carries nothing to its next user), and every workspace table's
+ * policy then shows and accepts only that workspace's rows. `fn` gets a Drizzle handle bound
+ * to the transaction; it commits when `fn` resolves and rolls back when it throws.
+ *
+ * Given a handle `withWorkspace` itself handed out (an API called from inside another), it runs
+ * `fn` on it directly when the workspace is the same, and refuses another workspace.
+ * Throws `DbAccessError`: `INVALID_WORKSPACE_ID`, `RUNTIME_ROLE_MISSING` (migrations not run),
+ * `RUNTIME_ROLE_DENIED` (the connecting user may not switch to the role), `WORKSPACE_MISMATCH`.
+ *
+ * @example
+ * const mine = await withWorkspace(db.orm, "ws_1", (tx) => tx.select().from(notes)); // ws_1's notes only
+ */
+export async function withWorkspace<T>(db: Orm, workspaceId: string, fn: (tx: Orm) => Promise<T>, options: WithWorkspaceOptions = {}): Promise<T> {
+  if (typeof workspaceId !== "string" || workspaceId.length === 0 || workspaceId.length > MAX_WORKSPACE_ID_LENGTH) {
+    throw new DbAccessError("INVALID_WORKSPACE_ID", `withWorkspace() needs a workspace id of 1 to ${MAX_WORKSPACE_ID_LENGTH} characters (ydtb_workspaces.id); got ${JSON.stringify(workspaceId)}.`);
+  }
+  if (is(db, PgTransaction)) return inOpenTransaction(db, workspaceId, fn);
+  return db.transaction(async (tx) => {
+    try {
+      await tx.execute(sql`SELECT set_config('role', ${RUNTIME_ROLE}, true), set_config(${WORKSPACE_SETTING}, ${workspaceId}, true)`);
+    } catch (error) {
+      throw roleError(error);
+    }
+    return fn(tx);
+  }, options.transaction);
+}
+
+async function inOpenTransaction<T>(tx: Orm, workspaceId: string, fn: (tx: Orm) => Promise<T>): Promise<T> {
+  const rows = (await tx.execute(sql`SELECT current_setting(${WORKSPACE_SETTING}, true) AS workspace, current_user AS role`)) as unknown;
+  // postgres.js returns the rows as an array, PGlite as { rows }.
+  const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { workspace: string | null; role: string } | undefined;
+  const current = row?.workspace || undefined;
+  if (current === workspaceId && row?.role === RUNTIME_ROLE) return fn(tx);
+  throw new DbAccessError(
+    "WORKSPACE_MISMATCH",
+    current
+      ? `withWorkspace("${workspaceId}") was given a transaction scoped to workspace "${current}"; a transaction serves one workspace: open another withWorkspace() with the database handle.`
+      : `withWorkspace("${workspaceId}") was given a transaction it did not open; pass the database handle (db.orm), not a transaction, so the workspace and the runtime role are set for the whole transaction.`,
+  );
+}
+
+function sqlState(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function roleError(error: unknown): unknown {
+  const code = sqlState(error);
+  if (code === "22023" || code === "42704") {
+    return new DbAccessError("RUNTIME_ROLE_MISSING", `The runtime role "${RUNTIME_ROLE}" does not exist in this cluster: run the migrations (\`bun run db:migrate\`; every policy migration creates it), or have the operator run CREATE ROLE ${RUNTIME_ROLE} NOLOGIN.`, { cause: error });
+  }
+  if (code === "42501") {
+    return new DbAccessError("RUNTIME_ROLE_DENIED", `The connecting user may not switch to the runtime role "${RUNTIME_ROLE}": connect as ${RUNTIME_ROLE}, or GRANT ${RUNTIME_ROLE} TO <the user in the app's URL>.`, { cause: error });
+  }
+  return error;
+}
