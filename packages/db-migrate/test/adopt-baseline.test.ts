@@ -1,4 +1,4 @@
-import { expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "@ydtb/db-client";
@@ -17,10 +17,14 @@ import {
   STATEMENT_BREAKPOINT,
   type BaselineMismatch,
 } from "../src/index.ts";
-import { basicManifest, coreManifest } from "./fixtures/fixture-packages.ts";
+import { basicManifest as repoBasic, coreManifest as repoCore, releasedCopy, removeTempDirs } from "./fixtures/fixture-packages.ts";
 
+// The packages as released: a database drizzle-kit migrated holds released migrations only.
+const coreManifest = releasedCopy(repoCore);
+const basicManifest = releasedCopy(repoBasic);
+afterAll(removeTempDirs);
 const all = [coreManifest, basicManifest];
-const folder = (pkg: "db-core" | "basic") => join(import.meta.dir, "../..", pkg, "drizzle");
+const folder = (pkg: "db-core" | "basic") => join((pkg === "db-core" ? coreManifest : basicManifest).packageDir!, "drizzle");
 
 /** Runs drizzle's own migrator (the one drizzle-kit users run) on a folder. */
 async function drizzleMigrate(db: Database, pkg: "db-core" | "basic", table?: { schema: string; table: string }) {

@@ -13,20 +13,21 @@ describe("checkPackage (scratch PGlite)", () => {
     expect(result.upDownUp).toEqual([
       { id: "0000_notes", ok: true },
       { id: "0001_pinned", ok: true },
+      { id: "0002_workspace_rls", ok: true },
     ]);
     expect(result.drift).toEqual({ ok: true, sql: [] });
     expect(result.ok).toBe(true);
   }, 30_000);
 
   test("a down that leaves a table behind, and a schema ahead of the migrations, are both reported", async () => {
-    // A copy of basic's folder without 0001_pinned, whose 0000 down leaves a table behind.
+    // A copy of basic's folder without 0001_pinned (and the policies after it), whose 0000 down leaves a table behind.
     const dir = tempDir();
     cpSync(join(basicManifest.packageDir!, "drizzle"), join(dir, "drizzle"), { recursive: true });
     const journalFile = join(dir, "drizzle/meta/_journal.json");
     const journal = JSON.parse(readFileSync(journalFile, "utf8"));
     journal.entries = journal.entries.slice(0, 1);
     writeFileSync(journalFile, JSON.stringify(journal));
-    for (const f of ["0001_pinned.sql", "0001_pinned.down.sql"]) rmSync(join(dir, "drizzle", f), { force: true });
+    for (const f of ["0001_pinned.sql", "0001_pinned.down.sql", "0002_workspace_rls.sql", "0002_workspace_rls.down.sql"]) rmSync(join(dir, "drizzle", f), { force: true });
     writeFileSync(join(dir, "drizzle/0000_notes.down.sql"), 'DROP TABLE IF EXISTS "ydtb_basic_note_tags";\n--> statement-breakpoint\nDROP TABLE IF EXISTS "ydtb_basic_notes";');
     const broken = bindManifest(basicManifest, { packageDir: dir });
 

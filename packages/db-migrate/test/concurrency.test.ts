@@ -28,14 +28,14 @@ describeServer("concurrent migrators", () => {
       expect(outcomes.filter((o) => o.code !== 0).map((o) => o.err)).toEqual([]);
       expect(outcomes.map((o) => o.code)).toEqual(Array(8).fill(0));
       const appliedTotal = outcomes.reduce((n, o) => n + (JSON.parse(o.out.trim()) as { applied: number }).applied, 0);
-      expect(appliedTotal).toBe(7);
+      expect(appliedTotal).toBe(9);
       const rows = await db.query<{ package: string; migration_id: string; n: number }>(
         `SELECT package, migration_id, count(*)::int AS n FROM ${HISTORY_TABLE} GROUP BY 1, 2 ORDER BY 1, 2`,
       );
-      expect(rows.length).toBe(7);
+      expect(rows.length).toBe(9);
       expect(rows.every((r) => r.n === 1)).toBe(true);
       expect(await db.query(`SELECT count(*)::int AS n FROM ${HISTORY_TABLE} WHERE NOT success`)).toEqual([{ n: 0 }]);
-      expect(await db.query(`SELECT count(*)::int AS n FROM ${APPLIED_TABLE}`)).toEqual([{ n: 7 }]);
+      expect(await db.query(`SELECT count(*)::int AS n FROM ${APPLIED_TABLE}`)).toEqual([{ n: 9 }]);
       const tables = (await db.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'`)).map((r) => r.t);
       for (const t of ["ydtb_workspaces", "ydtb_basic_notes", "fx_proc_items", "fx_proc_long", "fx_proc_after"]) expect(tables).toContain(t);
       expect(await db.query(`SELECT count(*)::int AS n FROM fx_proc_long`)).toEqual([{ n: 3 }]);
@@ -94,7 +94,7 @@ describeServer("concurrent migrators", () => {
       expect((error as LockTimeoutError).code).toBe("LOCK_TIMEOUT");
       expect((error as LockTimeoutError).holder).toContain(`pid ${holderPid}`);
       // Released on every path: the next run gets it at once.
-      expect((await migrate(other, [coreManifest], { lockTimeoutMs: 1_000 })).applied).toBe(2);
+      expect((await migrate(other, [coreManifest], { lockTimeoutMs: 1_000 })).applied).toBe(3);
     } finally {
       await other.close();
       await db.dispose();
@@ -151,7 +151,7 @@ describe("migration lock [pglite]", () => {
       expect((error as LockTimeoutError).code).toBe("LOCK_TIMEOUT");
       release();
       await holding;
-      expect((await migrate(db, [coreManifest])).applied).toBe(2);
+      expect((await migrate(db, [coreManifest])).applied).toBe(3);
     } finally {
       await db.dispose();
     }

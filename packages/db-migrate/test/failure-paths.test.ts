@@ -92,7 +92,12 @@ describeDatabases("failure paths", (target) => {
     const db = await target.fresh();
     const failing = tsManifest("@ydtb/fx-frozen", [{ id: "0000_a", up: (d) => d.execute(sql`SELECT * FROM fx_frozen_nope`), checksumSource: "x" }]);
     const e = (await rejection(migrate(db, [coreManifest, failing]))) as MigrationFailedError;
-    expect(e.result!.steps.map((s) => `${s.package} ${s.id} ${s.status}`)).toEqual(["@ydtb/core 0000_core applied", "@ydtb/core 0001_tools_phase2 applied", "@ydtb/fx-frozen 0000_a failed"]);
+    expect(e.result!.steps.map((s) => `${s.package} ${s.id} ${s.status}`)).toEqual([
+      "@ydtb/core 0000_core applied",
+      "@ydtb/core 0001_tools_phase2 applied",
+      "@ydtb/core 0002_workspace_rls applied",
+      "@ydtb/fx-frozen 0000_a failed",
+    ]);
     expect(Object.isFrozen(e.result)).toBe(true);
     expect(() => {
       (e as { result?: unknown }).result = undefined;

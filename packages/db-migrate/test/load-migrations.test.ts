@@ -19,14 +19,14 @@ afterAll(removeTempDirs);
 describe("loadMigrations", () => {
   test("reads a drizzle-kit folder in journal order, split on breakpoints, with .down.sql files and released versions", () => {
     const [core, basic] = loadMigrations([coreManifest, basicManifest]);
-    expect(core!.migrations.map((m) => m.id)).toEqual(["0000_core", "0001_tools_phase2"]);
+    expect(core!.migrations.map((m) => m.id)).toEqual(["0000_core", "0001_tools_phase2", "0002_workspace_rls"]);
     const first = core!.migrations[0]!;
     const text = readFileSync(join(coreManifest.packageDir!, "drizzle/0000_core.sql"), "utf8");
     expect(first.up).toMatchObject({ kind: "sql", text, transaction: true });
     expect(first.down?.kind).toBe("sql");
     expect(first.version).toBe("1.0.0");
     expect(first.checksum).toBe(checksumSql(text));
-    expect(basic!.migrations.map((m) => [m.id, m.version])).toEqual([["0000_notes", "1.0.0"], ["0001_pinned", "1.1.0"]]);
+    expect(basic!.migrations.map((m) => [m.id, m.version])).toEqual([["0000_notes", "1.0.0"], ["0001_pinned", "1.1.0"], ["0002_workspace_rls", null]]);
     expect(basic!.dependencies).toEqual({ "@ydtb/core": "^1.0.0" });
     expect(basic!.releasedVersions).toEqual(["1.0.0", "1.1.0"]);
   });

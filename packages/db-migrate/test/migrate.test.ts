@@ -69,28 +69,37 @@ describeDatabases("migrate", (target) => {
     expect(first.steps.map((s) => `${s.package} ${s.id} ${s.status}`)).toEqual([
       "@ydtb/core 0000_core applied",
       "@ydtb/core 0001_tools_phase2 applied",
+      "@ydtb/core 0002_workspace_rls applied",
       "@ydtb/basic 0000_notes applied",
       "@ydtb/basic 0001_pinned applied",
+      "@ydtb/basic 0002_workspace_rls applied",
     ]);
     expect(first.versions.map((v) => [v.package, v.databaseVersion, v.appliedCount])).toEqual([
-      ["@ydtb/core", "1.0.0", 2],
-      ["@ydtb/basic", "1.1.0", 2],
+      ["@ydtb/core", "1.0.0", 3],
+      ["@ydtb/basic", "1.1.0", 3],
     ]);
     expect(await tables(db)).toContain("ydtb_basic_notes");
-    expect(await history(db)).toEqual(["@ydtb/core 0000_core up true", "@ydtb/core 0001_tools_phase2 up true", "@ydtb/basic 0000_notes up true", "@ydtb/basic 0001_pinned up true"]);
+    expect(await history(db)).toEqual([
+      "@ydtb/core 0000_core up true",
+      "@ydtb/core 0001_tools_phase2 up true",
+      "@ydtb/core 0002_workspace_rls up true",
+      "@ydtb/basic 0000_notes up true",
+      "@ydtb/basic 0001_pinned up true",
+      "@ydtb/basic 0002_workspace_rls up true",
+    ]);
     const [row] = await db.query<{ applied_by: string; execution_ms: number; checksum: string; version: string }>(`SELECT applied_by, execution_ms, checksum, version FROM ${HISTORY_TABLE} ORDER BY id LIMIT 1`);
     expect(row).toMatchObject({ applied_by: "test", version: "1.0.0" });
     expect(row!.checksum).toMatch(/^[0-9a-f]{64}$/);
     const versions = await db.query(`SELECT package, schema_version, code_version, applied_count FROM ${VERSIONS_TABLE} ORDER BY package`);
     expect(versions).toEqual([
-      { package: "@ydtb/basic", schema_version: "1.1.0", code_version: basicManifest.version, applied_count: 2 },
-      { package: "@ydtb/core", schema_version: "1.0.0", code_version: "1.0.0", applied_count: 2 },
+      { package: "@ydtb/basic", schema_version: "1.1.0", code_version: basicManifest.version, applied_count: 3 },
+      { package: "@ydtb/core", schema_version: "1.0.0", code_version: "1.0.0", applied_count: 3 },
     ]);
 
     const again = await migrate(db, all);
     expect([again.applied, again.plan.steps.length, again.fastPath]).toEqual([0, 0, true]);
     expect(again.queryCount).toBe(db.kind === "postgres" ? 4 : 2);
-    expect((await history(db)).length).toBe(4);
+    expect((await history(db)).length).toBe(6);
   });
 
   test("the no-op costs the same number of queries however long the history is", async () => {
@@ -151,8 +160,8 @@ describeDatabases("migrate", (target) => {
     expect(await db.query(`SELECT count(*)::int AS n FROM ${APPLIED_TABLE}`)).toEqual([{ n: 0 }]);
     expect(await history(db)).toEqual(["@ydtb/fx-fail 0001_two up false"]);
     const ok = await migrate(db, [coreManifest, failing(true)], { mode: "all" });
-    expect(ok.applied).toBe(5);
-    expect(ok.versions.map((v) => [v.package, v.appliedCount])).toEqual([["@ydtb/core", 2], ["@ydtb/fx-fail", 3]]);
+    expect(ok.applied).toBe(6);
+    expect(ok.versions.map((v) => [v.package, v.appliedCount])).toEqual([["@ydtb/core", 3], ["@ydtb/fx-fail", 3]]);
     expect((await migrate(db, [coreManifest, failing(true)])).fastPath).toBe(true);
   });
 
@@ -161,7 +170,7 @@ describeDatabases("migrate", (target) => {
     await migrate(db, all, { target: { kind: "version", package: "@ydtb/basic", version: "1.0.0" } });
     expect((await migrationStatus(db, all)).map((p) => [p.package, p.databaseVersion, p.pending])).toEqual([
       ["@ydtb/core", "1.0.0", []],
-      ["@ydtb/basic", "1.0.0", ["0001_pinned"]],
+      ["@ydtb/basic", "1.0.0", ["0001_pinned", "0002_workspace_rls"]],
     ]);
     await db.exec(`INSERT INTO ydtb_workspaces (id, name, slug) VALUES ('w1', 'One', 'one');
       INSERT INTO ydtb_basic_notes (workspace_id, id, title, body) VALUES ('w1', 'n1', 'First', 'body one'), ('w1', 'n2', 'Second', 'body two');
@@ -169,7 +178,7 @@ describeDatabases("migrate", (target) => {
       INSERT INTO ydtb_basic_note_tags (workspace_id, note_id, tag_id) VALUES ('w1', 'n1', 't1');`);
 
     const up = await migrate(db, all);
-    expect(up.steps.map((s) => `${s.direction} ${s.id}`)).toEqual(["up 0001_pinned"]);
+    expect(up.steps.map((s) => `${s.direction} ${s.id}`)).toEqual(["up 0001_pinned", "up 0002_workspace_rls"]);
     await db.exec(`UPDATE ydtb_basic_notes SET pinned = true WHERE id = 'n2'`);
     expect(await db.query(`SELECT id, title, body, pinned FROM ydtb_basic_notes ORDER BY id`)).toEqual([
       { id: "n1", title: "First", body: "body one", pinned: false },
@@ -177,7 +186,7 @@ describeDatabases("migrate", (target) => {
     ]);
 
     const down = await migrate(db, all, { target: { kind: "version", package: "@ydtb/basic", version: "1.0.0" } });
-    expect(down.steps.map((s) => `${s.direction} ${s.id} ${s.status}`)).toEqual(["down 0001_pinned applied"]);
+    expect(down.steps.map((s) => `${s.direction} ${s.id} ${s.status}`)).toEqual(["down 0002_workspace_rls applied", "down 0001_pinned applied"]);
     expect(await db.query(`SELECT id, title, body FROM ydtb_basic_notes ORDER BY id`)).toEqual([
       { id: "n1", title: "First", body: "body one" },
       { id: "n2", title: "Second", body: "body two" },
@@ -193,14 +202,20 @@ describeDatabases("migrate", (target) => {
     await migrate(db, all);
     const refused = await migrate(db, all, { target: { kind: "version", package: "@ydtb/core", version: "0.0.0" } }).catch((e) => e);
     expect(refused).toBeInstanceOf(RollbackBlockedError);
-    expect((refused as RollbackBlockedError).dependents).toEqual([{ package: "@ydtb/basic", ids: ["0000_notes", "0001_pinned"] }]);
-    expect(await appliedIds(db, "@ydtb/basic")).toEqual(["0000_notes", "0001_pinned"]);
+    expect((refused as RollbackBlockedError).dependents).toEqual([{ package: "@ydtb/basic", ids: ["0000_notes", "0001_pinned", "0002_workspace_rls"] }]);
+    expect(await appliedIds(db, "@ydtb/basic")).toEqual(["0000_notes", "0001_pinned", "0002_workspace_rls"]);
 
     const one = await migrate(db, all, { target: { kind: "steps", steps: 1 } });
-    expect(one.steps.map((s) => `${s.direction} ${s.id}`)).toEqual(["down 0001_pinned"]);
+    expect(one.steps.map((s) => `${s.direction} ${s.id}`)).toEqual(["down 0002_workspace_rls"]);
 
     const cascade = await migrate(db, all, { target: { kind: "version", package: "@ydtb/core", version: "0.0.0" }, cascade: true });
-    expect(cascade.steps.map((s) => `${s.package} ${s.id}`)).toEqual(["@ydtb/basic 0000_notes", "@ydtb/core 0001_tools_phase2", "@ydtb/core 0000_core"]);
+    expect(cascade.steps.map((s) => `${s.package} ${s.id}`)).toEqual([
+      "@ydtb/basic 0001_pinned",
+      "@ydtb/basic 0000_notes",
+      "@ydtb/core 0002_workspace_rls",
+      "@ydtb/core 0001_tools_phase2",
+      "@ydtb/core 0000_core",
+    ]);
     expect(await tables(db)).toEqual([APPLIED_TABLE, HISTORY_TABLE, VERSIONS_TABLE].sort());
   });
 
@@ -254,11 +269,11 @@ describeDatabases("migrate", (target) => {
     const db = await target.fresh();
     const status = await migrationStatus(db, all);
     expect(status.map((p) => [p.package, p.databaseVersion, p.applied.length, p.pending.length, p.lastAppliedAt])).toEqual([
-      ["@ydtb/core", null, 0, 2, null],
-      ["@ydtb/basic", null, 0, 2, null],
+      ["@ydtb/core", null, 0, 3, null],
+      ["@ydtb/basic", null, 0, 3, null],
     ]);
     const dry = await migrate(db, all, { dryRun: true });
-    expect(dry.plan.steps.length).toBe(4);
+    expect(dry.plan.steps.length).toBe(6);
     expect(dry.steps.every((s) => s.status === "skipped")).toBe(true);
     expect(await tables(db)).toEqual([]);
   });
@@ -270,6 +285,6 @@ describeDatabases("migrate", (target) => {
     expect(result.tables).toContain("ydtb_basic_notes");
     expect(result.tables).toContain(HISTORY_TABLE);
     expect(await tables(db)).toEqual([]);
-    expect((await migrate(db, all)).applied).toBe(4);
+    expect((await migrate(db, all)).applied).toBe(6);
   });
 });

@@ -32,7 +32,7 @@ describe("a no-op boot in a fresh process", () => {
     const db = await createTestDatabase("postgres");
     try {
       const first = await boot(db.url!);
-      expect([first.applied, first.parserRequested]).toEqual([4, true]);
+      expect([first.applied, first.parserRequested]).toEqual([6, true]);
       expect(await boot(db.url!)).toEqual({ fastPath: true, queryCount: 4, applied: 0, parserRequested: false });
     } finally {
       await db.dispose();
