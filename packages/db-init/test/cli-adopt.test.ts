@@ -49,12 +49,13 @@ describeDatabases("ydtb-db baseline, resolve and rollback --package", (target) =
     const dry = await run("baseline", "--dry-run");
     expect(dry.code).toBe(0);
     expect(dry.json).toMatchObject({ ok: true, command: "baseline", dryRun: true });
-    expect(dry.json.adopted.map((a: Json) => a.id)).toEqual(["0000_core", "0001_tools_phase2"]);
+    expect(dry.json.adopted.map((a: Json) => a.id)).toEqual(["0000_core", "0001_tools_phase2", "0002_workspace_rls"]);
 
     const adopted = await run("baseline");
     expect(adopted.json.adopted.map((a: Json) => `${a.package} ${a.id} ${a.source}`)).toEqual([
       "@ydtb/core 0000_core drizzle.__drizzle_migrations row 1",
       "@ydtb/core 0001_tools_phase2 drizzle.__drizzle_migrations row 2",
+      "@ydtb/core 0002_workspace_rls drizzle.__drizzle_migrations row 3",
     ]);
     const status = await run("status", "--migrations", "--package", "@ydtb/core");
     expect(status.json.packages.map((p: Json) => p.package)).toEqual(["@ydtb/core"]);
@@ -62,12 +63,12 @@ describeDatabases("ydtb-db baseline, resolve and rollback --package", (target) =
 
     const migrated = await run("migrate");
     expect(migrated.code).toBe(0);
-    expect(migrated.json.report.steps.filter((s: Json) => s.status === "applied").map((s: Json) => s.id)).toEqual(["0000_notes", "0001_pinned"]);
+    expect(migrated.json.report.steps.filter((s: Json) => s.status === "applied").map((s: Json) => s.id)).toEqual(["0000_notes", "0001_pinned", "0002_workspace_rls"]);
 
     // rollback --package: one package, to a version.
     const rolled = await run("rollback", "--package", "@ydtb/basic", "--to", "@ydtb/basic@1.0.0");
     expect(rolled.code).toBe(0);
-    expect(rolled.json.report.steps.map((s: Json) => `${s.direction} ${s.package} ${s.id}`)).toEqual(["down @ydtb/basic 0001_pinned"]);
+    expect(rolled.json.report.steps.map((s: Json) => `${s.direction} ${s.package} ${s.id}`)).toEqual(["down @ydtb/basic 0002_workspace_rls", "down @ydtb/basic 0001_pinned"]);
     const steps = await run("rollback", "--package", "@ydtb/basic", "--steps", "1");
     expect(steps.code).toBe(2);
     expect(steps.json).toMatchObject({ ok: false, error: { code: "USAGE" } });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { EMPTY_POLICY_STATE, policyMigrationSql } from "@ydtb/db-access";
 import { openDatabase, type Database } from "@ydtb/db-client";
 import { coreDatabase, workspaceIdColumn, workspaces } from "@ydtb/db-core";
 import { bindManifest, defineDatabase, type DatabaseManifest } from "@ydtb/db-registry";
@@ -34,7 +35,21 @@ ALTER TABLE "ydtb_search_items" ADD CONSTRAINT "ydtb_search_items_workspace_id_y
 --> statement-breakpoint
 CREATE INDEX "ydtb_search_items_title_trgm_idx" ON "ydtb_search_items" USING gin ("title" gin_trgm_ops);`,
 );
-writeFileSync(join(dir, "drizzle", "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries: [{ idx: 0, version: "7", when: 1_800_000_000_000, tag: "0000_search", breakpoints: true }] }));
+// Its row-level-security policy, as `bun run db:generate` writes it (the workspace-rls rule requires one).
+const policy = policyMigrationSql(EMPTY_POLICY_STATE, { workspaceTables: ["ydtb_search_items"], globalTables: [] });
+writeFileSync(join(dir, "drizzle", "0001_workspace_rls.sql"), policy.up);
+writeFileSync(join(dir, "drizzle", "0001_workspace_rls.down.sql"), policy.down);
+writeFileSync(
+  join(dir, "drizzle", "meta", "_journal.json"),
+  JSON.stringify({
+    version: "7",
+    dialect: "postgresql",
+    entries: [
+      { idx: 0, version: "7", when: 1_800_000_000_000, tag: "0000_search", breakpoints: true },
+      { idx: 1, version: "7", when: 1_800_000_000_001, tag: "0001_workspace_rls", breakpoints: true },
+    ],
+  }),
+);
 
 /** A package whose migration needs pg_trgm (`extensions` in the manifest). */
 function searchPackage(extensions: readonly string[]): DatabaseManifest {

@@ -19,9 +19,9 @@ function withUnreleasedMigration(sql: string): string {
   const root = copyWorkspace({ packages: ["db-core", "basic"] });
   roots.push(root);
   const folder = join(root, "packages", "basic", "drizzle");
-  writeFileSync(join(folder, "0002_next.sql"), sql);
+  writeFileSync(join(folder, "0003_next.sql"), sql);
   const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as { entries: object[] };
-  journal.entries.push({ idx: 2, version: "7", when: Date.now(), tag: "0002_next", breakpoints: true });
+  journal.entries.push({ idx: 3, version: "7", when: Date.now(), tag: "0003_next", breakpoints: true });
   writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal, null, 2));
   return root;
 }
@@ -37,17 +37,17 @@ describe("ydtb-db lint", () => {
     expect(await runCli(["lint", "--all", "--strict", "--root", repoRoot], captureIO().io)).toBe(1);
   });
 
-  test("by default only unreleased migrations are linted (none in the repository)", async () => {
+  test("by default only unreleased migrations are linted (in the repository: core's and basic's policy migrations, which lint clean)", async () => {
     const c = captureIO();
     expect(await runCli(["lint", "--json", "--root", repoRoot], c.io)).toBe(0);
-    expect(c.json<LintReport>()).toMatchObject({ ok: true, linted: 0, findings: [] });
+    expect(c.json<LintReport>()).toMatchObject({ ok: true, linted: 2, findings: [] });
   });
 
   test("an unreleased risky migration: a warning, an error with --strict; validate lints it too; a reasoned exemption clears it", async () => {
     const root = withUnreleasedMigration(`ALTER TABLE "ydtb_basic_notes" DROP COLUMN "body";`);
     const lint = captureIO();
     expect(await runCli(["lint", "--json", "--root", root], lint.io)).toBe(0);
-    expect(lint.json<LintReport>().findings.map((f) => [f.rule, f.migration, f.file, f.line])).toEqual([["dropping-column", "0002_next", "packages/basic/drizzle/0002_next.sql", 1]]);
+    expect(lint.json<LintReport>().findings.map((f) => [f.rule, f.migration, f.file, f.line])).toEqual([["dropping-column", "0003_next", "packages/basic/drizzle/0003_next.sql", 1]]);
     expect(await runCli(["lint", "--strict", "--package", "@ydtb/basic", "--root", root], captureIO().io)).toBe(1);
 
     const validate = captureIO();
@@ -55,9 +55,9 @@ describe("ydtb-db lint", () => {
     expect(validate.json<{ lint: LintReport }>().lint.findings.map((f) => f.rule)).toEqual(["dropping-column"]);
     const strict = captureIO();
     expect(await runCli(["validate", "--strict", "--root", root], strict.io)).toBe(1);
-    expect(strict.out.join("\n")).toContain("packages/basic/drizzle/0002_next.sql:1:1");
+    expect(strict.out.join("\n")).toContain("packages/basic/drizzle/0003_next.sql:1:1");
 
-    writeFileSync(join(root, "packages/basic/drizzle/0002_next.sql"), `-- ydtb-lint-ignore dropping-column: unused since 1.1.0\nALTER TABLE "ydtb_basic_notes" DROP COLUMN "body";`);
+    writeFileSync(join(root, "packages/basic/drizzle/0003_next.sql"), `-- ydtb-lint-ignore dropping-column: unused since 1.1.0\nALTER TABLE "ydtb_basic_notes" DROP COLUMN "body";`);
     const exempted = captureIO();
     expect(await runCli(["lint", "--strict", "--json", "--root", root], exempted.io)).toBe(0);
     expect(exempted.json<LintReport>().exempted.map((e) => [e.rule, e.reason])).toEqual([["dropping-column", "unused since 1.1.0"]]);
@@ -99,12 +99,12 @@ describeDatabases("ydtb-db lint --pending", (target) => {
     const fresh = await lint();
     expect(fresh.code).toBe(0);
     expect(fresh.report.findings).toEqual([]);
-    expect(fresh.report.linted).toBe(5);
+    expect(fresh.report.linted).toBe(7);
 
-    // Migrated as the repository ships it: only 0002_next is pending, and ydtb_basic_notes exists.
+    // Migrated as the repository ships it: only 0003_next is pending, and ydtb_basic_notes exists.
     expect(await runCli(["migrate", "--json", "--root", repoRoot, ...args], captureIO().io)).toBe(0);
     const next = await lint();
     expect(next.report.linted).toBe(1);
-    expect(next.report.findings.map((f) => [f.rule, f.migration, f.line])).toEqual([["dropping-column", "0002_next", 5]]);
+    expect(next.report.findings.map((f) => [f.rule, f.migration, f.line])).toEqual([["dropping-column", "0003_next", 5]]);
   });
 });

@@ -118,9 +118,9 @@ describeDatabases("ydtb-db migrate bounds lock waits", (target) => {
     const root = copyWorkspace({ packages: ["db-core", "basic"] });
     dirs.push(root);
     const folder = join(root, "packages", "basic", "drizzle");
-    writeFileSync(join(folder, "0002_seen.sql"), `CREATE TABLE "ydtb_basic_seen" AS SELECT current_setting('lock_timeout') AS lock_timeout, current_setting('statement_timeout') AS statement_timeout;`);
+    writeFileSync(join(folder, "0003_seen.sql"), `CREATE TABLE "ydtb_basic_seen" AS SELECT current_setting('lock_timeout') AS lock_timeout, current_setting('statement_timeout') AS statement_timeout;`);
     const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as { entries: object[] };
-    journal.entries.push({ idx: 2, version: "7", when: Date.now(), tag: "0002_seen", breakpoints: true });
+    journal.entries.push({ idx: 3, version: "7", when: Date.now(), tag: "0003_seen", breakpoints: true });
     writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal, null, 2));
 
     const db = await target.fresh();

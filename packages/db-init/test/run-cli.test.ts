@@ -67,8 +67,8 @@ test("sql prints what a plan would run, up or down, without a database", async (
   expect(await runCli(["sql", "@ydtb/basic@1.0.0", "--down", "--json", "--root", repoRoot], down.io)).toBe(0);
   const preview = down.json<{ ok: boolean; direction: string; migrations: { id: string; statements: string[] }[] }>();
   expect(preview).toMatchObject({ ok: true, direction: "down" });
-  expect(preview.migrations.map((m) => m.id)).toEqual(["0001_pinned"]);
-  expect(preview.migrations[0]!.statements.join("\n")).toContain('DROP COLUMN IF EXISTS "pinned"');
+  expect(preview.migrations.map((m) => m.id)).toEqual(["0002_workspace_rls", "0001_pinned"]);
+  expect(preview.migrations[1]!.statements.join("\n")).toContain('DROP COLUMN IF EXISTS "pinned"');
   const one = captureIO();
   expect(await runCli(["sql", "@ydtb/core", "0001_tools_phase2", "--json", "--root", repoRoot], one.io)).toBe(0);
   expect(one.json<{ migrations: { id: string }[] }>().migrations.map((m) => m.id)).toEqual(["0001_tools_phase2"]);
@@ -93,8 +93,10 @@ test("validate --json reports every package clean; rules and graph print as JSON
   expect(g.json<{ migrations: { package: string; id: string }[] }>().migrations.map((m) => `${m.package} ${m.id}`)).toEqual([
     "@ydtb/core 0000_core",
     "@ydtb/core 0001_tools_phase2",
+    "@ydtb/core 0002_workspace_rls",
     "@ydtb/basic 0000_notes",
     "@ydtb/basic 0001_pinned",
+    "@ydtb/basic 0002_workspace_rls",
   ]);
 
   const r = captureIO();
@@ -130,7 +132,7 @@ describeDatabases("ydtb-db against a database", (target) => {
     expect(status.code).toBe(0);
     expect(status.json).toMatchObject({ ok: true, command: "status" });
     const listed = status.json.packages.find((p: { package: string }) => p.package === "@ydtb/basic").migrations;
-    expect(listed.map((m: { id: string; state: string }) => `${m.id} ${m.state}`)).toEqual(["0000_notes applied", "0001_pinned applied"]);
+    expect(listed.map((m: { id: string; state: string }) => `${m.id} ${m.state}`)).toEqual(["0000_notes applied", "0001_pinned applied", "0002_workspace_rls applied"]);
     expect(Number.isNaN(Date.parse(listed[0].appliedAt))).toBe(false);
     expect(listed[0].appliedBy).toContain(`pid ${process.pid}`);
     const basic = status.json.packages.find((p: { package: string }) => p.package === "@ydtb/basic");
@@ -143,9 +145,9 @@ describeDatabases("ydtb-db against a database", (target) => {
 
     const withSql = await run("plan", "--steps", "1", "--sql");
     expect(withSql.json.sql.map((p: { package: string; direction: string; migrations: { id: string }[] }) => `${p.direction} ${p.package} ${p.migrations.map((m) => m.id).join()}`)).toEqual([
-      "down @ydtb/basic 0001_pinned",
+      "down @ydtb/basic 0002_workspace_rls",
     ]);
-    expect(withSql.json.sql[0].migrations[0].statements.join("\n")).toContain('DROP COLUMN IF EXISTS "pinned"');
+    expect(withSql.json.sql[0].migrations[0].statements.join("\n")).toContain("DISABLE ROW LEVEL SECURITY");
 
     const rolled = await run("rollback", "--steps", "1");
     expect(rolled.code).toBe(0);
