@@ -74,3 +74,24 @@ describe("edges", () => {
     expect(rulesAt(pkg("@ydtb/crm", { copy }, { globalTables: { ydtb_users: "ours" } }), "core-table-duplicate").map((d) => d.table)).toEqual(["ydtb_users"]);
   });
 });
+
+describe("schemas and exemptions, more edges", () => {
+  test("a table in a pgSchema: the schema name is snake_case, the table name carries ydtb_", async () => {
+    const { pgSchema } = await import("drizzle-orm/pg-core");
+    const bad = pgSchema("CrmData");
+    const t = bad.table("crm_items", { ...scoped() }, (tb) => [primaryKey({ columns: [tb.workspaceId, tb.id] })]);
+    const outcome = withCore(pkg("@ydtb/crm", { t }, { descriptions: {} }));
+    expect(outcome.diagnostics.filter((d) => d.rule === "table-prefix").map((d) => d.table)).toEqual(["CrmData.crm_items"]);
+    expect(outcome.diagnostics.filter((d) => d.rule === "naming" && d.column === undefined).length).toBe(1); // the schema's case (the missing ydtb_ is table-prefix's)
+  });
+
+  test("every stale exemption is reported, the first one too", () => {
+    const outcome = withCore(pkg("@ydtb/crm", { t: goodTable("ydtb_crm_t") }, {
+      exemptions: [
+        { rule: "naming", table: "ydtb_crm_t", reason: "a" },
+        { rule: "column-types", table: "ydtb_crm_t", reason: "b" },
+      ],
+    }));
+    expect(outcome.diagnostics.filter((d) => d.rule === "unused-exemption").length).toBe(2);
+  });
+});
