@@ -82,6 +82,9 @@ describe("schemas and exemptions, more edges", () => {
     const t = bad.table("crm_items", { ...scoped() }, (tb) => [primaryKey({ columns: [tb.workspaceId, tb.id] })]);
     const outcome = withCore(pkg("@ydtb/crm", { t }, { descriptions: {} }));
     expect(outcome.diagnostics.filter((d) => d.rule === "table-prefix").map((d) => d.table)).toEqual(["CrmData.crm_items"]);
+    // A prefixed schema does not prefix the table: the table's own name must start with ydtb_.
+    const inOurs = pgSchema("ydtb_crm").table("crm_items", { ...scoped() }, (tb) => [primaryKey({ columns: [tb.workspaceId, tb.id] })]);
+    expect(withCore(pkg("@ydtb/crm", { inOurs }, { descriptions: {} })).diagnostics.filter((d) => d.rule === "table-prefix").map((d) => d.table)).toEqual(["ydtb_crm.crm_items"]);
     expect(outcome.diagnostics.filter((d) => d.rule === "naming" && d.column === undefined).length).toBe(1); // the schema's case (the missing ydtb_ is table-prefix's)
   });
 
