@@ -1,4 +1,5 @@
 export { compareNames } from "./compare-names.ts";
+export { impliesCore } from "./implies-core.ts";
 export { defineDatabase, formatPath, isDatabaseManifest } from "./define-database.ts";
 export { bindManifest, migrationsFolder, packageDirOf } from "./manifest-location.ts";
 export { FIELD_HELP } from "./manifest-input-schema.ts";

@@ -40,6 +40,7 @@ write("packages/not-default/package.json", JSON.stringify({ name: "@ydtb/not-def
 write("packages/not-default/src/database.ts", "export const manifest = {};\n");
 write("apps/web/package.json", JSON.stringify({ name: "web" }));
 
+
 describe("discoverDatabases", () => {
   test("finds every workspace package that declares a manifest, with no hand-kept list", () => {
     expect(findDatabasePackages(root).map((p) => p.name)).toEqual(["@ydtb/alpha", "@ydtb/beta", "@ydtb/broken", "@ydtb/not-default"]);
@@ -113,6 +114,28 @@ describe("discoverDatabases: a package.json naming a missing manifest file", () 
       expect(result.manifests.map((m) => m.packageName)).not.toContain("@ydtb/ghost");
     } finally {
       rmSync(join(root, "packages/ghost"), { recursive: true, force: true });
+    }
+  });
+});
+
+describe("findDatabasePackages with a deep glob", () => {
+  test("skips packages inside ignored folders (an installed copy under node_modules)", () => {
+    const deep = mkdtempSync(join(tmpRoot, "deep-"));
+    try {
+      const put = (path: string, text: string) => {
+        mkdirSync(join(deep, path, ".."), { recursive: true });
+        writeFileSync(join(deep, path), text);
+      };
+      put("package.json", JSON.stringify({ name: "root", workspaces: ["packages/**"] }));
+      put("packages/alpha/package.json", JSON.stringify({ name: "@ydtb/alpha" }));
+      put("packages/alpha/src/database.ts", manifestSource("@ydtb/alpha", "alpha"));
+      put("packages/alpha/node_modules/@ydtb/copy/package.json", JSON.stringify({ name: "@ydtb/copy" }));
+      put("packages/alpha/node_modules/@ydtb/copy/src/database.ts", manifestSource("@ydtb/copy", "copy"));
+      put("packages/alpha/.data/x/package.json", JSON.stringify({ name: "@ydtb/data" }));
+      put("packages/alpha/.data/x/src/database.ts", manifestSource("@ydtb/data", "data"));
+      expect(findDatabasePackages(deep).map((p) => p.name)).toEqual(["@ydtb/alpha"]);
+    } finally {
+      rmSync(deep, { recursive: true, force: true });
     }
   });
 });

@@ -93,3 +93,12 @@ describe("errors keep what they need", () => {
     }
   });
 });
+
+describe("development mode", () => {
+  test("a table of another package is still a conflict", async () => {
+    const { createRegistry, TableConflictError } = await import("../src/index.ts");
+    const registry = createRegistry({ mode: "development" });
+    registry.registerDatabase(manifest({ packageName: "@ydtb/a", schema: { t: pgTable("ydtb_shared_t", { ...ws() }) } }));
+    expect(() => registry.registerDatabase(manifest({ packageName: "@ydtb/b", schema: { t: pgTable("ydtb_shared_t", { ...ws() }) } }))).toThrow(TableConflictError);
+  });
+});

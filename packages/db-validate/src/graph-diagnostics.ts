@@ -9,6 +9,8 @@ interface MutableInput {
   packageName: string;
   version: string;
   dependencies: Record<string, string>;
+  /** Whether `@ydtb/core` is implied depends on what they reference (`impliesCore`). */
+  tables?: DatabaseManifest["tables"];
   stub: boolean;
 }
 
@@ -23,7 +25,7 @@ interface MutableInput {
  * graphDiagnostics([basic]); // [{ rule: "dependency-graph", package: "@ydtb/basic", message: '"@ydtb/basic" depends on "@ydtb/core" (*), which is not registered. …' }]
  */
 export function graphDiagnostics(manifests: readonly DatabaseManifest[]): Diagnostic[] {
-  const inputs: MutableInput[] = manifests.map((m) => ({ packageName: m.packageName, version: m.version, dependencies: { ...m.dependencies }, stub: false }));
+  const inputs: MutableInput[] = manifests.map((m) => ({ packageName: m.packageName, version: m.version, dependencies: { ...m.dependencies }, tables: m.tables, stub: false }));
   const byName = new Map(inputs.map((i) => [i.packageName, i]));
   const found: Diagnostic[] = [];
   const report = (pkg: string, message: string) => found.push({ rule: DEPENDENCY_GRAPH_RULE, severity: "error", package: pkg, message });
@@ -37,7 +39,7 @@ export function graphDiagnostics(manifests: readonly DatabaseManifest[]): Diagno
       if (error instanceof MissingDependencyError) {
         report(error.packageName, error.message);
         // Stand in for the missing package, at a version the range accepts, so the rest is checked.
-        const stub: MutableInput = { packageName: error.dependency, version: semver.minVersion(error.range)?.version ?? "0.0.0", dependencies: {}, stub: true };
+        const stub: MutableInput = { packageName: error.dependency, version: semver.minVersion(error.range)?.version ?? "0.0.0", dependencies: {}, tables: [], stub: true };
         inputs.push(stub);
         byName.set(stub.packageName, stub);
       } else if (error instanceof DependencyVersionError) {

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { foreignKey, index, pgEnum, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { CORE_PACKAGE, createRegistry, SchemaValidationError, type Diagnostic } from "@ydtb/db-registry";
 import { formatValidationReport, validateManifest, validateManifests } from "../src/index.ts";
-import { coreDatabase, pkg, scoped } from "./builders.ts";
+import { coreDatabase, pkg, scoped, workspaces } from "./builders.ts";
 
 const withCore = (m: Parameters<typeof validateManifest>[0], ...others: Parameters<typeof validateManifest>[0][]) => validateManifest(m, [coreDatabase, ...others]);
 const goodTable = (name: string) => pgTable(name, { ...scoped(), title: text("title").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]);
@@ -87,5 +87,56 @@ describe("registration and the text report", () => {
     const t = pgTable("ydtb_crm_t", { workspaceId: uuid("workspace_id").notNull(), id: text("id").notNull() }, (tb) => [primaryKey({ columns: [tb.workspaceId, tb.id] }), unique().on(tb.workspaceId, tb.id)]);
     const d = withCore(pkg("@ydtb/crm", { t })).diagnostics.find((x) => x.rule === "workspace-column");
     expect([d?.column, d?.suggestion]).toEqual(["workspace_id", 'workspaceId: varchar("workspace_id", { length: 20 }).notNull()']);
+  });
+});
+
+describe("cross-workspace-reference suggestions, shape by shape", () => {
+  const notes = goodTable("ydtb_crm_notes");
+  const suggestionFor = (refs: unknown, ...more: unknown[]) =>
+    withCore(pkg("@ydtb/crm", { notes, refs, ...Object.fromEntries(more.map((t, i) => [`t${i}`, t])) })).diagnostics.find((d) => d.rule === "cross-workspace-reference")?.suggestion;
+
+  test("workspace_id paired with another column: the suggestion pairs them straight", () => {
+    const refs = pgTable("ydtb_crm_refs", { ...scoped(), noteId: text("note_id").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.workspaceId, t.noteId], foreignColumns: [notes.id, notes.workspaceId] }),
+    ]);
+    expect(suggestionFor(refs)).toBe("foreignKey({ columns: [t.workspaceId, t.noteId], foreignColumns: [notes.workspaceId, notes.id] })");
+  });
+
+  test("workspace_id second in the referencing columns, first in the referenced: paired by meaning", () => {
+    const refs = pgTable("ydtb_crm_refs", { ...scoped(), noteId: text("note_id").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.noteId, t.workspaceId], foreignColumns: [notes.workspaceId, notes.id] }),
+    ]);
+    expect(suggestionFor(refs)).toBe("foreignKey({ columns: [t.workspaceId, t.noteId], foreignColumns: [notes.workspaceId, notes.id] })");
+  });
+
+  test("a composite key onto columns no key covers: the suggestion is the unique for the target", () => {
+    const target = pgTable("ydtb_crm_target", { ...scoped(), code: text("code").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]);
+    const refs = pgTable("ydtb_crm_refs", { ...scoped(), code: text("code").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.workspaceId, t.code], foreignColumns: [target.workspaceId, target.code] }),
+    ]);
+    expect(suggestionFor(refs, target)).toBe('// on "ydtb_crm_target":\nunique().on(t.workspaceId, t.code)');
+  });
+});
+
+describe("the workspace key is one column", () => {
+  test("a composite key from (workspace_id, x) to ydtb_workspaces is not the workspace foreign key", () => {
+    const t = pgTable("ydtb_crm_t", { workspaceId: varchar("workspace_id", { length: 20 }).notNull(), slug: text("slug").notNull(), id: text("id").notNull() }, (tb) => [
+      primaryKey({ columns: [tb.workspaceId, tb.id] }),
+      foreignKey({ columns: [tb.workspaceId, tb.slug], foreignColumns: [workspaces.id, workspaces.slug] }).onDelete("cascade"),
+    ]);
+    expect(withCore(pkg("@ydtb/crm", { t })).diagnostics.filter((d) => d.rule === "workspace-foreign-key").map((d) => d.column)).toEqual(["workspace_id"]);
+  });
+});
+
+describe("primary key names are in the shared namespace", () => {
+  test("an index named like another table's primary key (<table>_pkey) clashes", () => {
+    const sales = pkg("@ydtb/sales", { deals: pgTable("ydtb_sales_deals", { ...scoped(), code: text("code").primaryKey() }) }, { globalTables: { ydtb_sales_deals: "x" } });
+    const mine = pgTable("ydtb_crm_deals", { ...scoped() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), index("ydtb_sales_deals_pkey").on(t.workspaceId)]);
+    const report = validateManifests([coreDatabase, sales, pkg("@ydtb/crm", { mine })], { packages: ["@ydtb/crm"], rules: ["shared-names"] });
+    // Two: the name lacks the package prefix, and it is the name of sales' primary key.
+    expect(report.packages[0]?.diagnostics.map((d) => d.index)).toEqual(["ydtb_sales_deals_pkey", "ydtb_sales_deals_pkey"]);
   });
 });

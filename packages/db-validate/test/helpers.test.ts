@@ -63,3 +63,14 @@ describe("every foreign key is checked, not only the first", () => {
     expect(found.map((d) => d.package)).toEqual(["@ydtb/a", "@ydtb/c"]);
   });
 });
+
+describe("a package that only brings migrations", () => {
+  test("validates with no dependency on @ydtb/core forced on it, and its names still checked", async () => {
+    const { defineDatabase } = await import("@ydtb/db-registry");
+    const { validateManifests } = await import("../src/index.ts");
+    const legacy = defineDatabase({ packageName: "@acme/legacy", version: "1.0.0", migrations: [{ id: "0000_init", up: () => {} }] });
+    expect(validateManifests([legacy])).toMatchObject({ ok: true, errorCount: 0, warningCount: 0 });
+    const clash = defineDatabase({ packageName: "@acme/other", version: "1.0.0", schema: { t: pgTable("ydtb_workspaces", { id: text("id").primaryKey() }) }, migrations: [] });
+    expect(validateManifests([coreDatabase, clash]).packages[1]?.diagnostics.map((d) => d.rule)).toContain("table-ownership");
+  });
+});

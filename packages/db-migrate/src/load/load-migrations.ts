@@ -40,6 +40,7 @@ export function loadPackageMigrations(manifest: DatabaseManifest): LoadedPackage
     packageName: manifest.packageName,
     version: manifest.version,
     dependencies: impliedDependencies(manifest),
+    tables: manifest.tables,
     migrations: attributed,
     releasedVersions: attribution.versions,
     ...(manifest.lockTimeoutMs !== undefined ? { lockTimeoutMs: manifest.lockTimeoutMs } : {}),

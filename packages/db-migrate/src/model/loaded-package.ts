@@ -1,3 +1,4 @@
+import type { DatabaseManifest } from "@ydtb/db-registry";
 import type { Orm } from "@ydtb/db-registry";
 
 /** The body of one direction of a migration: SQL statements, or a TypeScript function. */
@@ -46,6 +47,8 @@ export interface LoadedPackage {
   readonly version: string;
   /** Package name → semver range, with `@ydtb/core` implied for every other package. */
   readonly dependencies: Readonly<Record<string, string>>;
+  /** The manifest's Drizzle tables: whether `@ydtb/core` is implied depends on what they reference. */
+  readonly tables?: DatabaseManifest["tables"];
   readonly migrations: readonly LoadedMigration[];
   /** Released versions named in `migrations.versions.json`, ascending. */
   readonly releasedVersions: readonly string[];
