@@ -143,19 +143,20 @@ describeDatabases("failure paths", (target) => {
     writeFileSync(join(baseDir, "migrations.versions.json"), JSON.stringify({ "1.0.0": ["0000_a"], "1.1.0": ["0001_b"] }));
     const base = tsManifest("@ydtb/fx-base", [table("0000_a", "fx_base_a"), table("0001_b", "fx_base_b")], { version: "1.1.0", packageDir: baseDir });
     const dependent = tsManifest("@ydtb/fx-dep", [table("0000_x", "fx_dep_x")], { dependencies: { "@ydtb/fx-base": "^1.0.0" } });
-    const other = tsManifest("@ydtb/fx-other", [table("0000_o", "fx_other_o")]);
+    // Same id as fx-base's second migration: undoing one must not touch the other.
+    const other = tsManifest("@ydtb/fx-other", [table("0001_b", "fx_other_o")]);
     const all = [coreManifest, base, dependent, other];
     await migrate(db, all);
     // @ydtb/fx-other was applied last: a plain --steps 1 would undo it; --package fx-base undoes fx-base's last.
     const one = await migrate(db, all, { target: { kind: "steps", steps: 1, package: "@ydtb/fx-base" } });
     expect(one.steps.map((s) => `${s.direction} ${s.package} ${s.id}`)).toEqual(["down @ydtb/fx-base 0001_b"]);
-    expect(await appliedIds(db, "@ydtb/fx-other")).toEqual(["0000_o"]);
+    expect(await appliedIds(db, "@ydtb/fx-other")).toEqual(["0001_b"]);
     const refused = (await rejection(migrate(db, all, { target: { kind: "steps", steps: 1, package: "@ydtb/fx-base" } }))) as RollbackBlockedError;
     expect(refused).toBeInstanceOf(RollbackBlockedError);
     expect(refused.dependents).toEqual([{ package: "@ydtb/fx-dep", ids: ["0000_x"] }]);
     const cascade = await migrate(db, all, { target: { kind: "steps", steps: 1, package: "@ydtb/fx-base" }, cascade: true });
     expect(cascade.steps.map((s) => `${s.package} ${s.id}`)).toEqual(["@ydtb/fx-dep 0000_x", "@ydtb/fx-base 0000_a"]);
-    expect([await appliedIds(db, "@ydtb/fx-base"), await appliedIds(db, "@ydtb/fx-dep"), await appliedIds(db, "@ydtb/fx-other")]).toEqual([[], [], ["0000_o"]]);
+    expect([await appliedIds(db, "@ydtb/fx-base"), await appliedIds(db, "@ydtb/fx-dep"), await appliedIds(db, "@ydtb/fx-other")]).toEqual([[], [], ["0001_b"]]);
   });
 
   test("a failing no-transaction migration is recorded as failed only: its statements before the failure stay, it is not applied", async () => {

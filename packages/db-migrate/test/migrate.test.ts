@@ -120,7 +120,9 @@ describeDatabases("migrate", (target) => {
   test("a migration failing half-way: earlier ones kept, it rolled back, nothing after it, exact history; a rerun after the fix completes", async () => {
     const db = await target.fresh();
     await migrate(db, [coreManifest]);
-    const error = await migrate(db, [coreManifest, failing(false)]).catch((e) => e);
+    const progress: string[] = [];
+    const error = await migrate(db, [coreManifest, failing(false)], { onProgress: (p) => progress.push(`${p.index}/${p.total} ${p.id} ${p.status}`) }).catch((e) => e);
+    expect(progress).toEqual(["0/3 0000_one running", "0/3 0000_one applied", "1/3 0001_two running", "1/3 0001_two failed", "2/3 0002_three skipped"]);
     expect(error).toBeInstanceOf(MigrationFailedError);
     const e = error as MigrationFailedError;
     expect(e.code).toBe("MIGRATION_FAILED");

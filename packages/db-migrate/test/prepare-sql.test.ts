@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isNoTransaction, loadSqlParser, prepareSql, SqlMigrationError, withoutBom, type SqlParser } from "../src/index.ts";
+import { isNoTransaction, loadSqlParser, MAX_STORED_ERROR_LENGTH, prepareSql, SqlMigrationError, storableText, withoutBom, type SqlParser } from "../src/index.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dir, "fixtures/sql", name), "utf8");
 let parser: SqlParser;
@@ -136,4 +136,19 @@ describe("prepareSql (PostgreSQL's parser)", () => {
     expect(prepare("")).toEqual([]);
     expect(prepare("-- nothing here\n/* really */\n")).toEqual([]);
   });
+
+  test("the no-transaction marker: first line only, case and surrounding spaces ignored, after a BOM", () => {
+    const cases = ["-- ydtb:no-transaction\nX", "  -- YDTB:No-Transaction  \r\nX", "\uFEFF-- ydtb:no-transaction\nX", "SELECT 1;\n-- ydtb:no-transaction", "-- ydtb:no-transactions\nX"];
+    expect(cases.map(isNoTransaction)).toEqual([true, true, true, false, false]);
+  });
 });
+
+describe("storableText", () => {
+  test("escapes NUL, control characters, U+FFFD and lone surrogates, keeps line breaks and tabs, and cuts long text", () => {
+    expect(storableText("a\u0000b\u0007c\tok\r\n\uFFFD\uD800é")).toBe("a\\u0000b\\u0007c\tok\r\n\\ufffd\\ud800é");
+    const long = storableText("x".repeat(MAX_STORED_ERROR_LENGTH + 50));
+    expect([long.length, long.endsWith("…")]).toEqual([MAX_STORED_ERROR_LENGTH + 1, true]);
+    expect(storableText("short")).toBe("short");
+  });
+});
+
