@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { EMPTY_POLICY_STATE, policyMarker, policyMigrationSql, type PolicyState } from "@ydtb/db-access";
 
 /** Name of the generated package. */
 export const CHAOS_PACKAGE = "@ydtb/chaosgen";
@@ -65,7 +66,15 @@ export function writeChaosPackage(root: string, count: number): ChaosPackage {
       sleepFor(STEP_SLEEP_SETTING),
       ...(i === slowIndex ? [sleepFor(SLOW_SLEEP_SETTING)] : []),
     ];
-    writeFileSync(join(dir, "drizzle", `${id}.sql`), statements.join("\n--> statement-breakpoint\n"));
+    let text = statements.join("\n--> statement-breakpoint\n");
+    if (i === count - 1) {
+      // The row-level-security policies `bun run db:generate` writes for every table, folded into
+      // the last migration (starting with its marker), as the workspace-rls rule requires.
+      const rls: PolicyState = { workspaceTables: migrations.map((m) => m.table).sort(), globalTables: [] };
+      const marker = policyMarker(rls);
+      text = `${marker}\n${text}\n--> statement-breakpoint\n${policyMigrationSql(EMPTY_POLICY_STATE, rls).up.slice(marker.length + 1)}`;
+    }
+    writeFileSync(join(dir, "drizzle", `${id}.sql`), text);
     entries.push({ idx: i, version: "7", when: 1_700_000_000_000 + i * 1000, tag: id, breakpoints: true });
   }
   writeFileSync(join(dir, "drizzle", "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries }, null, 2));
