@@ -2,8 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { openDatabase } from "@ydtb/db-client";
 import { createTestDatabase, describeServer } from "@ydtb/test-db";
-import { APPLIED_TABLE, HISTORY_TABLE, LockReleaseError, LockTimeoutError, migrate, withMigrationLock } from "../src/index.ts";
-import { coreManifest } from "./fixtures/fixture-packages.ts";
+import { sql } from "drizzle-orm";
+import { APPLIED_TABLE, HISTORY_TABLE, LockReleaseError, LockTimeoutError, MigrationFailedError, migrate, withMigrationLock } from "../src/index.ts";
+import { coreManifest, tsManifest } from "./fixtures/fixture-packages.ts";
 
 const script = join(import.meta.dir, "fixtures/migrate-process.ts");
 
@@ -134,6 +135,33 @@ describeServer("the lock's contract", () => {
       expect(afterFailure).toBeInstanceOf(LockReleaseError);
       expect(afterFailure.runError).toBe(work);
       expect(afterFailure.cause).toBeInstanceOf(Error);
+    } finally {
+      await db.dispose();
+    }
+  });
+
+  test("migrate(): a failed migration whose lock release fails too is kept as the release error's runError, naming the migration", async () => {
+    const db = await createTestDatabase("postgres");
+    const unlock = sql.raw("SELECT pg_advisory_unlock(hashtextextended(current_database() || ':ydtb_schema_history', 0))");
+    const failing = tsManifest("@ydtb/fx-unlocked", [
+      {
+        id: "0000_a",
+        up: async (d) => {
+          await d.execute(unlock);
+          await d.execute(sql.raw("SELECT * FROM fx_unlocked_nope"));
+        },
+        checksumSource: "unlock then fail",
+      },
+    ]);
+    try {
+      const error = await migrate(db, [failing]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(LockReleaseError);
+      const run = (error as LockReleaseError).runError;
+      expect(run).toBeInstanceOf(MigrationFailedError);
+      expect([(run as MigrationFailedError).failure.package, (run as MigrationFailedError).failure.id]).toEqual(["@ydtb/fx-unlocked", "0000_a"]);
     } finally {
       await db.dispose();
     }

@@ -51,14 +51,25 @@ export async function migrate(db: Database, manifests: readonly DatabaseManifest
   const order = topologicalOrder(buildPackageGraph(packages)); // graph errors before taking the lock
   const tables = historyTableNames(options.historyTable);
   const counter: QueryCounter = { count: 0 };
-  const run = await withMigrationLock(db, { lockTimeoutMs: options.lockTimeoutMs, historyTable: tables.history, counter }, (conn) =>
-    migrateLocked(conn, { db, packages, order, tables, options }),
-  );
   // Counted after the unlock, so the lock's own round trips are in the figure.
-  const result: MigrationRunResult = { ...run.result, queryCount: counter.count, ms: performance.now() - started };
-  if (run.failure) throw new MigrationFailedError(run.failure.failure, { cause: run.failure.cause, result });
-  return result;
+  const complete = (run: LockedRun): MigrationRunResult => ({ ...run.result, queryCount: counter.count, ms: performance.now() - started });
+  const failed = (run: LockedRun, failure: StepError) => new MigrationFailedError(failure.failure, { cause: failure.cause, result: complete(run) });
+  let run: LockedRun | undefined;
+  try {
+    await withMigrationLock(db, { lockTimeoutMs: options.lockTimeoutMs, historyTable: tables.history, counter }, async (conn) => {
+      run = await migrateLocked(conn, { db, packages, order, tables, options });
+      // A failed run fails the locked work: a release that fails too then keeps it (LockReleaseError.runError).
+      if (run.failure) throw failed(run, run.failure);
+    });
+  } catch (error) {
+    // The failure thrown under the lock: rethrown with the figures that include the unlock.
+    if (run?.failure && error instanceof MigrationFailedError && error.failure === run.failure.failure) throw failed(run, run.failure);
+    throw error;
+  }
+  return complete(run!);
 }
+
+type LockedRun = Awaited<ReturnType<typeof migrateLocked>>;
 
 interface LockedInput {
   readonly db: Database;
