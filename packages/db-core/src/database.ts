@@ -17,6 +17,15 @@ export default defineDatabase({
   schema,
   migrations: new URL("../drizzle", import.meta.url),
   dependencies: {},
+  // Not workspace-scoped: the isolation rules skip them and row-level security leaves them alone.
+  globalTables: {
+    ydtb_users: "Better Auth users: a person signs in once and may belong to many workspaces.",
+    ydtb_sessions: "Better Auth sessions belong to a user, not to a workspace.",
+    ydtb_accounts: "Better Auth login methods belong to a user, not to a workspace.",
+    ydtb_verifications: "Better Auth one-time values, looked up before any workspace is known.",
+    ydtb_workspaces: "The workspaces themselves: the root every workspace_id references.",
+    ydtb_tools: "The tools catalog, synced from every package's manifest and shared by all workspaces.",
+  },
   descriptions: {
     ydtb_users: {
       description: "People who can sign in (Better Auth user). Global, not workspace-scoped.",

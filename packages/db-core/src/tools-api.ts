@@ -1,12 +1,12 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { DatabaseManifest, Orm } from "@ydtb/db-registry";
+import { ToolConflictError, type DatabaseManifest, type Orm } from "@ydtb/db-registry";
 import { tools, workspaceTools } from "./schema/tools.ts";
 import { workspaces } from "./schema/workspaces.ts";
 
 /** Base class of the tools API's errors: `code` is stable. */
 export class ToolError extends Error {
   constructor(
-    readonly code: "UNKNOWN_TOOL" | "INACTIVE_TOOL" | "UNKNOWN_WORKSPACE" | "TOOL_CONFLICT",
+    readonly code: "UNKNOWN_TOOL" | "INACTIVE_TOOL" | "UNKNOWN_WORKSPACE",
     message: string,
   ) {
     super(message);
@@ -45,7 +45,7 @@ export interface SyncToolsOptions {
  * Makes `ydtb_tools` match the registered manifests: new tools inserted, changed ones updated
  * (and reactivated), tools no registered manifest declares marked inactive — never deleted, so
  * workspaces' choices survive a package being removed and added back. One query when nothing changed.
- * Throws `ToolError` (`TOOL_CONFLICT`) when two packages declare one tool id.
+ * Throws the registry's `ToolConflictError` (`TOOL_CONFLICT`) when two packages declare one tool id.
  *
  * @example
  * await syncTools(db.orm, registry.list()); // { inserted: 1, updated: 0, deactivated: 0 }
@@ -55,7 +55,7 @@ export async function syncTools(db: Orm, manifests: readonly DatabaseManifest[],
   for (const m of manifests) {
     for (const t of m.tools) {
       const other = declared.get(t.id);
-      if (other) throw new ToolError("TOOL_CONFLICT", `Tool id "${t.id}" is declared by both "${other.packageName}" and "${m.packageName}"; give one of them another id.`);
+      if (other) throw new ToolConflictError(t.id, other.packageName, m.packageName);
       declared.set(t.id, { packageName: m.packageName, name: t.name, description: t.description ?? null, icon: t.icon ?? null });
     }
   }

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { describeDatabases } from "@ydtb/test-db";
-import { defineDatabase } from "@ydtb/db-registry";
+import { defineDatabase, ToolConflictError } from "@ydtb/db-registry";
 import { pgTable, text, varchar } from "drizzle-orm/pg-core";
 import { eq } from "drizzle-orm";
 import { disableTool, enableTool, listTools, listWorkspaceTools, syncTools, ToolError, tools, workspaces } from "../src/index.ts";
@@ -15,11 +15,11 @@ const pkg = (name: string, toolList: { id: string; name: string; description?: s
     tools: toolList,
   });
 
-const codeOf = async (p: Promise<unknown>) => {
+const codeOf = async (p: Promise<unknown>): Promise<string | undefined> => {
   try {
     await p;
   } catch (error) {
-    if (error instanceof ToolError) return error.code;
+    if (error instanceof ToolError || error instanceof ToolConflictError) return error.code;
     throw error;
   }
   return undefined;

@@ -31,13 +31,23 @@ export interface Command {
   readonly dataDir?: string;
   readonly lockTimeoutMs?: number;
   readonly help: boolean;
+  /** validate: leave warnings out. */
+  readonly errorsOnly: boolean;
+  /** validate: report only these rules (repeatable). */
+  readonly rules?: readonly string[];
+  /** validate: report only these tables, by SQL name (repeatable). */
+  readonly tables?: readonly string[];
+  /** validate: every documentation warning on its own line. */
+  readonly verbose: boolean;
 }
 
 /** The command-line help text. */
 export const USAGE = `Usage: ydtb-db <command> [options]
 
 Commands:
-  validate                      check every package's schema; exit 1 on any error
+  validate [--package name] [--errors-only] [--rule r]... [--table t]... [--verbose]
+                                check every package's schema and the dependency graph;
+                                exit 1 on any error in the packages reported
   plan                          show what migrate (or rollback with --to/--steps) would run
   migrate [--to pkg@version]    apply pending migrations (everything, or up to a package version)
           [--dry-run] [--mode per-migration|all] [--package name]
@@ -60,6 +70,10 @@ Options:
   --data-dir <dir>       PGlite directory
   --lock-timeout <ms>    how long to wait for another migrator (default 60000)
   --allow-out-of-order   apply a new migration ordered before applied ones
+  --errors-only          validate: leave warnings out
+  --rule <name>          validate: only this rule's diagnostics (repeatable; \`rules\` lists them)
+  --table <sql name>     validate: only this table's diagnostics (repeatable)
+  --verbose              validate: each documentation warning on its own line
   -h, --help             this text
 
 Exit codes: 0 ok · 1 validation or migration failure · 2 usage error`;
@@ -93,6 +107,10 @@ export function parseCommand(argv: readonly string[]): Command {
         "data-dir": { type: "string" },
         "lock-timeout": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
+        "errors-only": { type: "boolean", default: false },
+        rule: { type: "string", multiple: true },
+        table: { type: "string", multiple: true },
+        verbose: { type: "boolean", default: false },
       },
     });
   } catch (error) {
@@ -114,6 +132,10 @@ export function parseCommand(argv: readonly string[]): Command {
   if (to && !["migrate", "rollback", "plan"].includes(command)) throw new UsageError(`--to is for migrate, rollback and plan, not ${command}`);
   if (values.mode !== undefined && values.mode !== "per-migration" && values.mode !== "all") throw new UsageError(`--mode must be "per-migration" or "all", not "${values.mode}"`);
   if (values.format !== undefined && !["text", "mermaid", "dot"].includes(values.format)) throw new UsageError(`--format must be text, mermaid or dot, not "${values.format}"`);
+  for (const flag of ["errors-only", "rule", "table"] as const) {
+    const given = Array.isArray(values[flag]) ? (values[flag] as string[]).length > 0 : values[flag] === true;
+    if (given && command !== "validate") throw new UsageError(`--${flag} is for validate, not ${command}`);
+  }
   if (command === "reset" && !values.force) throw new UsageError("reset drops every registered table and the history: confirm with --force");
   let lockTimeoutMs: number | undefined;
   if (values["lock-timeout"] !== undefined) {
@@ -137,11 +159,15 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
     ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
     help: values.help ?? false,
+    errorsOnly: values["errors-only"] ?? false,
+    ...(values.rule?.length ? { rules: values.rule } : {}),
+    ...(values.table?.length ? { tables: values.table } : {}),
+    verbose: values.verbose ?? false,
   };
 }
 
 function defaults(name: CommandName): Command {
-  return { name, json: false, cascade: false, dryRun: false, force: false, allowOutOfOrder: false, mode: "per-migration", format: "text", help: false };
+  return { name, json: false, cascade: false, dryRun: false, force: false, allowOutOfOrder: false, mode: "per-migration", format: "text", help: false, errorsOnly: false, verbose: false };
 }
 
 /** Parses `@scope/name@1.2.3`. */

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { openDatabase, type Database } from "@ydtb/db-client";
 import { listTools } from "@ydtb/db-core";
 import { discoverDatabases, type DatabaseManifest } from "@ydtb/db-registry";
-import { formatValidationReport, RULES, validateManifests } from "@ydtb/db-validate";
+import { DEPENDENCY_GRAPH_RULE, formatValidationReport, RULES, validateManifests } from "@ydtb/db-validate";
 import {
   attributeAll,
   buildPackageGraph,
@@ -11,6 +11,7 @@ import {
   DEFAULT_LOCK_TIMEOUT_MS,
   dependenciesOf,
   dropEverything,
+  loadPackageMigrations,
   migrate,
   migrationStatus,
   orderPackages,
@@ -115,17 +116,26 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
     return EXIT.failure;
   }
   const all = found.manifests;
-  const selected = command.package ? withDependencies(all, command.package) : all;
+  // validate reports graph problems itself: it must not fail on them building the selection.
+  const selected = command.package && command.name !== "validate" ? withDependencies(all, command.package) : all;
 
   switch (command.name) {
     case "validate": {
-      const report = validateManifests(all);
-      const shown = command.package ? { ...report, packages: report.packages.filter((p) => p.package === command.package) } : report;
-      const errors = shown.packages.reduce((n, p) => n + p.diagnostics.filter((d) => d.severity === "error").length, 0);
-      print({ ok: errors === 0 && failures.length === 0, ...shown, discoveryFailures: failures }, () =>
-        [formatValidationReport(shown), ...failures.map((f) => `${f.package} (${f.file}): ${f.message}`)].join("\n"),
+      const unknownRule = command.rules?.find((r) => r !== DEPENDENCY_GRAPH_RULE && !RULES.some((x) => x.name === r));
+      if (unknownRule) throw new UsageError(`--rule "${unknownRule}" is not a rule; rules: ${[...RULES.map((r) => r.name), DEPENDENCY_GRAPH_RULE].join(", ")}`);
+      if (command.package && !all.some((m) => m.packageName === command.package)) throw new UsageError(`no registered package "${command.package}"`);
+      // Every package is validated against the others; only the selected one is reported.
+      const report = validateManifests(all, {
+        ...(command.package ? { packages: [command.package] } : {}),
+        ...(command.rules ? { rules: command.rules } : {}),
+        ...(command.tables ? { tables: command.tables } : {}),
+        errorsOnly: command.errorsOnly,
+      });
+      const ok = report.ok && failures.length === 0;
+      print({ ...report, ok, discoveryFailures: failures }, () =>
+        [formatValidationReport(report, { verbose: command.verbose }), ...failures.map((f) => `${f.package} (${f.file}): ${f.message}`)].join("\n"),
       );
-      return errors > 0 || failures.length > 0 ? EXIT.failure : EXIT.ok;
+      return ok ? EXIT.ok : EXIT.failure;
     }
     case "graph": {
       const order = orderPackages(all);
@@ -141,8 +151,8 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
     case "check": {
       const targets = command.package ? all.filter((m) => m.packageName === command.package) : all;
       if (targets.length === 0) throw new UsageError(`no registered package "${command.package}"`);
-      const results: Awaited<ReturnType<typeof checkPackage>>[] = [];
-      for (const m of targets) results.push(await checkPackage(m, all));
+      const results: (Awaited<ReturnType<typeof checkPackage>> & { readonly untested: readonly string[] })[] = [];
+      for (const m of targets) results.push({ ...(await checkPackage(m, all)), untested: untestedByCheck(m) });
       const ok = results.every((r) => r.ok);
       print({ ok, packages: results }, () => results.map(formatCheck).join("\n"));
       return ok ? EXIT.ok : EXIT.failure;
@@ -265,8 +275,16 @@ function formatProgress(event: Parameters<NonNullable<MigrateOptions["onProgress
   return `[${event.index + 1}/${event.total}] ${event.status} ${event.direction} ${event.package} ${event.id}${event.ms !== undefined ? ` (${event.ms.toFixed(1)} ms)` : ""}`;
 }
 
-function formatCheck(result: Awaited<ReturnType<typeof checkPackage>>): string {
+/** What `check` cannot prove for a package: each migration without a down is never rolled back. */
+function untestedByCheck(manifest: DatabaseManifest): string[] {
+  return loadPackageMigrations(manifest)
+    .migrations.filter((m) => !m.down)
+    .map((m) => `${m.id}: no down migration, so up → down → up was not tested`);
+}
+
+function formatCheck(result: Awaited<ReturnType<typeof checkPackage>> & { readonly untested: readonly string[] }): string {
   const lines = [`${result.ok ? "ok  " : "FAIL"} ${result.package}`];
+  for (const line of result.untested) lines.push(`  not tested: ${line}`);
   for (const step of result.upDownUp) lines.push(`  up → down → up ${step.id}: ${step.ok ? "same schema" : `differs\n${(step.diff ?? []).map((d) => `      ${d}`).join("\n")}`}`);
   if ("skipped" in result.drift) lines.push(`  schema drift: skipped (${result.drift.skipped})`);
   else lines.push(result.drift.ok ? "  schema drift: none" : `  schema drift: the Drizzle schema differs from the migrations; \`bun run db:generate\` would write:\n${result.drift.sql.map((s) => `      ${s}`).join("\n")}`);

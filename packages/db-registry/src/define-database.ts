@@ -1,88 +1,13 @@
-import { isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { getTableConfig } from "drizzle-orm/pg-core";
-import semver from "semver";
-import { z } from "zod";
 import { ManifestError, type ManifestIssue } from "./errors.ts";
-import {
-  MANIFEST_BRAND,
-  type DatabaseManifest,
-  type DatabaseManifestInput,
-  type MigrationDefinition,
-} from "./manifest.ts";
+import { callerFile, packageDirOf } from "./manifest-location.ts";
+import { dependencyRecord, manifestErrorMap, manifestInputSchema } from "./manifest-input-schema.ts";
+import { MANIFEST_BRAND, type DatabaseManifest, type DatabaseManifestInput } from "./manifest.ts";
 import { schemaEntities, tableName } from "./schema-entities.ts";
+import { isAbsolute } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const SCOPED_NAME = /^@[a-z0-9][a-z0-9._~-]*\/[a-z0-9][a-z0-9._~-]*$/;
-const MIGRATION_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const quote = (v: unknown) => JSON.stringify(v);
-
-const packageName = z.string().refine((v) => SCOPED_NAME.test(v), {
-  error: (i) => `${quote(i.input)} is not a scoped npm package name; write it as "@scope/name", e.g. "@ydtb/notes"`,
-});
-
-const migration = z.object({
-  id: z.string().refine((v) => MIGRATION_ID.test(v), {
-    error: (i) => `${quote(i.input)} is not a migration id; use letters, digits, "_", "-" and "." (e.g. "0001_add_tags")`,
-  }),
-  up: z.custom<MigrationDefinition["up"]>((v) => typeof v === "function", "up must be a function (db) => …"),
-  down: z.custom<NonNullable<MigrationDefinition["down"]>>((v) => typeof v === "function", "down must be a function (db) => …").optional(),
-  transaction: z.boolean().optional(),
-  checksumSource: z.string().optional(),
-});
-
-const tool = z.object({
-  id: z.string().min(1).max(20, "a tool id is at most 20 characters (ydtb_tools.id is varchar(20))").regex(/^[a-z0-9][a-z0-9_-]*$/, "a tool id is lower-case letters, digits, \"_\" and \"-\""),
-  name: z.string().min(1, "a tool needs a name"),
-  description: z.string().optional(),
-  icon: z.string().optional(),
-});
-
-const manifestInput = z
-  .object({
-    packageName,
-    version: z.string().refine((v) => semver.valid(v) !== null, {
-      error: (i) => `${quote(i.input)} is not a valid semver version; write e.g. "1.0.0"`,
-    }),
-    schema: z.record(z.string(), z.unknown(), "schema must be an object: `import * as schema from \"./schema\"`"),
-    // Not a z.union: a union reports only "no branch matched", and the author needs to
-    // know which migration's which field is wrong.
-    migrations: z.custom<string | URL | MigrationDefinition[]>().superRefine((value, ctx) => {
-      if (value instanceof URL) return;
-      if (typeof value === "string") {
-        if (value.length === 0) ctx.addIssue({ code: "custom", message: "the migrations folder path is empty" });
-        return;
-      }
-      if (!Array.isArray(value)) {
-        ctx.addIssue({ code: "custom", message: 'migrations must be a drizzle-kit folder path (e.g. "./drizzle") or an array of { id, up, down? }' });
-        return;
-      }
-      const parsed = z.array(migration).safeParse(value);
-      if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path as PropertyKey[] });
-    }),
-    dependencies: z
-      .record(
-        packageName,
-        z.string().refine((v) => semver.validRange(v) !== null, {
-          error: (i) => `${quote(i.input)} is not a semver range; write e.g. "^1.0.0"`,
-        }),
-      )
-      .default({}),
-    tools: z.array(tool).default([]),
-    descriptions: z
-      .record(z.string(), z.object({ description: z.string().min(1, "a description is empty"), columns: z.record(z.string(), z.string().min(1, "a description is empty")).optional() }))
-      .default({}),
-    exemptions: z
-      .array(
-        z.object({
-          rule: z.string().min(1, "an exemption names the rule it silences"),
-          table: z.string().min(1, "an exemption names its table"),
-          column: z.string().min(1).optional(),
-          reason: z.string({ error: "an exemption needs a reason: say why the rule does not apply" }).trim().min(1, "an exemption needs a reason: say why the rule does not apply"),
-        }),
-      )
-      .default([]),
-  })
-  .strict();
 
 /** Formats a zod path as code: `dependencies["@ydtb/x"]`, `migrations[2].id`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -111,77 +36,132 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * });
  */
 export function defineDatabase(input: DatabaseManifestInput): DatabaseManifest {
-  const parsed = manifestInput.safeParse(input);
+  try {
+    return checkManifest(input, callerFile());
+  } catch (error) {
+    if (error instanceof ManifestError) throw error;
+    // Input that breaks a check itself (a getter that throws, a proxy, …): still a bad manifest,
+    // reported as one, with what broke kept as the cause.
+    throw new ManifestError(
+      packageNameOf(input),
+      [{ path: "", message: `could not be read (${error instanceof Error ? error.message : String(error)}); pass a plain object literal as in the README` }],
+      { cause: error },
+    );
+  }
+}
+
+function packageNameOf(input: unknown): string | undefined {
+  if (typeof input !== "object" || input === null) return undefined;
+  const name = (input as { packageName?: unknown }).packageName;
+  return typeof name === "string" ? name : undefined;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function checkManifest(input: DatabaseManifestInput, source: string | undefined): DatabaseManifest {
+  if (!isPlainRecord(input)) {
+    throw new ManifestError(undefined, [{ path: "", message: `the manifest is ${input === null ? "null" : Array.isArray(input) ? "an array" : `a ${typeof input}`}; pass an object: defineDatabase({ packageName, version, schema, migrations })` }]);
+  }
+  const parsed = manifestInputSchema.safeParse(input, { error: manifestErrorMap });
   const issues: ManifestIssue[] = parsed.success
     ? []
     : parsed.error.issues.flatMap((i) =>
         i.code === "unrecognized_keys"
-          ? i.keys.map((key) => ({ path: formatPath([...i.path, key]), message: `unknown field; a manifest has ${Object.keys(manifestInput.shape).join(", ")}` }))
+          ? i.keys.map((key) => ({ path: formatPath([...i.path, key]), message: `unknown field; a manifest has ${Object.keys(manifestInputSchema.shape).join(", ")}` }))
           : [{ path: formatPath(i.path), message: i.message }],
       );
-  const name = typeof input?.packageName === "string" ? input.packageName : undefined;
+  issues.push(...crossFieldIssues(input));
+  if (!parsed.success || issues.length > 0) throw new ManifestError(packageNameOf(input), issues);
 
-  // Checks that need the whole input: they run even when the shape has other problems.
-  const schema = input && typeof input.schema === "object" && input.schema !== null ? input.schema : undefined;
-  const tables = schema ? schemaEntities(schema).tables : [];
-  if (schema && tables.length === 0) {
-    issues.push({ path: "schema", message: "holds no Drizzle pg table; export at least one pgTable(...) from the schema module" });
+  const value = parsed.data;
+  const entities = schemaEntities(value.schema);
+  const migrations = value.migrations instanceof URL ? fileURLToPath(value.migrations) : value.migrations;
+  // Only a relative folder needs to know where the manifest lives. TypeScript migrations and
+  // absolute folders stay unplaced until discovery binds them: a folder guessed for them would
+  // send the versions file of a manifest defined in a test or a script into that file's package.
+  const relative = typeof migrations === "string" && !isAbsolute(migrations);
+  const packageDir = relative && source ? packageDirOf(source) : undefined;
+  return freezeManifest({
+    [MANIFEST_BRAND]: true,
+    packageName: value.packageName,
+    version: value.version,
+    schema: Object.freeze({ ...value.schema }),
+    tables: Object.freeze([...entities.tables]),
+    migrations: typeof migrations === "string" ? migrations : Object.freeze(migrations.map((m) => Object.freeze({ ...m }))),
+    dependencies: dependencyRecord(value.dependencies),
+    tools: value.tools,
+    descriptions: value.descriptions,
+    exemptions: value.exemptions,
+    globalTables: value.globalTables,
+    extensions: value.extensions,
+    ...(packageDir ? { packageDir } : {}),
+    ...(packageDir && source ? { source } : {}),
+  });
+}
+
+// Checks that need the whole input: they run even when the shape has other problems.
+function crossFieldIssues(input: Record<string, unknown>): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  const schema = isPlainRecord(input.schema) ? input.schema : undefined;
+  const entities = schema ? schemaEntities(schema) : undefined;
+  const tables = entities?.tables ?? [];
+  if (schema && entities && entities.allowed.length === 0) {
+    issues.push({ path: "schema", message: "holds no Drizzle object; export at least one pgTable(...) (or a view, enum, sequence) from the schema module, or leave schema out for a package that only brings migrations" });
   }
-  if (Array.isArray(input?.migrations)) {
-    const seen = new Map<string, number>();
-    input.migrations.forEach((m, index) => {
-      const id = (m as { id?: unknown })?.id;
-      if (typeof id !== "string") return;
-      const first = seen.get(id);
-      if (first !== undefined) issues.push({ path: `migrations[${index}].id`, message: `${quote(id)} repeats migrations[${first}].id; every migration id must be unique` });
-      else seen.set(id, index);
+  issues.push(...repeatedIds(input.migrations, "migrations", "every migration id must be unique"));
+  issues.push(...repeatedIds(input.tools, "tools", "tool ids must be unique across packages"));
+  if (Array.isArray(input.dependencies)) {
+    const seen = new Set<unknown>();
+    input.dependencies.forEach((name, index) => {
+      if (seen.has(name)) issues.push({ path: `dependencies[${index}]`, message: `${quote(name)} is listed twice; list each package once` });
+      seen.add(name);
     });
   }
-  if (Array.isArray(input?.tools)) {
-    const seen = new Map<string, number>();
-    input.tools.forEach((t, index) => {
-      const id = (t as { id?: unknown })?.id;
-      if (typeof id !== "string") return;
-      const first = seen.get(id);
-      if (first !== undefined) issues.push({ path: `tools[${index}].id`, message: `${quote(id)} repeats tools[${first}].id; tool ids must be unique` });
-      else seen.set(id, index);
-    });
-  }
-  if (input?.descriptions && typeof input.descriptions === "object" && tables.length > 0) {
-    const columnsByTable = new Map(tables.map((t) => [tableName(t), new Set(getTableConfig(t).columns.map((c) => c.name))]));
+  const columnsByTable = new Map(tables.map((t) => [tableName(t), new Set(getTableConfig(t).columns.map((c) => c.name))]));
+  const known = () => [...columnsByTable.keys()].map(quote).join(", ") || "none";
+  if (isPlainRecord(input.descriptions)) {
     for (const [table, description] of Object.entries(input.descriptions)) {
       const columns = columnsByTable.get(table);
       if (!columns) {
-        issues.push({ path: formatPath(["descriptions", table]), message: `no table ${quote(table)} in this schema; tables: ${[...columnsByTable.keys()].map(quote).join(", ")}` });
+        issues.push({ path: formatPath(["descriptions", table]), message: `no table ${quote(table)} in this schema; use a table's SQL name (tables: ${known()})` });
         continue;
       }
-      for (const column of Object.keys(description?.columns ?? {})) {
+      const described = isPlainRecord(description) && isPlainRecord(description.columns) ? description.columns : {};
+      for (const column of Object.keys(described)) {
         if (!columns.has(column)) {
           issues.push({ path: formatPath(["descriptions", table, "columns", column]), message: `no column ${quote(column)} in table ${quote(table)}; use the SQL column name` });
         }
       }
     }
   }
-  if (!parsed.success || issues.length > 0) throw new ManifestError(name, issues);
+  if (isPlainRecord(input.globalTables)) {
+    for (const table of Object.keys(input.globalTables)) {
+      if (!columnsByTable.has(table)) {
+        issues.push({ path: formatPath(["globalTables", table]), message: `no table ${quote(table)} in this schema; declare a table of this package by its SQL name (tables: ${known()})` });
+      }
+    }
+  }
+  return issues;
+}
 
-  const value = parsed.data;
-  const migrations = value.migrations instanceof URL ? fileURLToPath(value.migrations) : value.migrations;
-  return freezeManifest({
-    [MANIFEST_BRAND]: true,
-    packageName: value.packageName,
-    version: value.version,
-    schema: Object.freeze({ ...value.schema }),
-    tables: Object.freeze(tables),
-    migrations: typeof migrations === "string" ? migrations : Object.freeze(migrations.map((m) => Object.freeze({ ...m }))),
-    dependencies: value.dependencies,
-    tools: value.tools,
-    descriptions: value.descriptions,
-    exemptions: value.exemptions,
+function repeatedIds(list: unknown, field: string, rule: string): ManifestIssue[] {
+  if (!Array.isArray(list)) return [];
+  const issues: ManifestIssue[] = [];
+  const seen = new Map<string, number>();
+  list.forEach((item: unknown, index) => {
+    const id = isPlainRecord(item) ? item.id : undefined;
+    if (typeof id !== "string") return;
+    const first = seen.get(id);
+    if (first !== undefined) issues.push({ path: `${field}[${index}].id`, message: `${quote(id)} repeats ${field}[${first}].id; ${rule}` });
+    else seen.set(id, index);
   });
+  return issues;
 }
 
 function freezeManifest(manifest: DatabaseManifest): DatabaseManifest {
-  for (const key of ["dependencies", "tools", "descriptions", "exemptions"] as const) Object.freeze(manifest[key]);
+  for (const key of ["dependencies", "tools", "descriptions", "exemptions", "globalTables", "extensions"] as const) Object.freeze(manifest[key]);
   return Object.freeze(manifest);
 }
 
@@ -193,30 +173,4 @@ function freezeManifest(manifest: DatabaseManifest): DatabaseManifest {
  */
 export function isDatabaseManifest(value: unknown): value is DatabaseManifest {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MANIFEST_BRAND] === true;
-}
-
-/**
- * Returns a copy of `manifest` that knows its package folder (and source file), so a relative
- * `migrations` path resolves. Discovery does this for you.
- */
-export function bindManifest(manifest: DatabaseManifest, where: { readonly packageDir: string; readonly source?: string }): DatabaseManifest {
-  return Object.freeze({ ...manifest, [MANIFEST_BRAND]: true as const, packageDir: where.packageDir, ...(where.source ? { source: where.source } : {}) });
-}
-
-/**
- * The absolute migrations folder of a manifest with a folder path, or `undefined` for
- * TypeScript migrations. A relative path needs `packageDir` (set by discovery).
- */
-export function migrationsFolder(manifest: DatabaseManifest): string | undefined {
-  if (typeof manifest.migrations !== "string") return undefined;
-  if (isAbsolute(manifest.migrations)) return manifest.migrations;
-  if (!manifest.packageDir) {
-    throw new ManifestError(manifest.packageName, [
-      {
-        path: "migrations",
-        message: `${quote(manifest.migrations)} is relative but the package folder is unknown; register the manifest through discoverDatabases(), or write migrations: new URL("../drizzle", import.meta.url)`,
-      },
-    ]);
-  }
-  return resolve(manifest.packageDir, manifest.migrations);
 }

@@ -14,6 +14,10 @@ export interface Diagnostic {
   readonly package: string;
   readonly table?: string;
   readonly column?: string;
+  /** SQL name of the constraint at fault (unique, foreign key, primary key, check), when there is one. */
+  readonly constraint?: string;
+  /** SQL name of the index at fault, when there is one. */
+  readonly index?: string;
   readonly message: string;
   /** Drizzle code (or SQL) to write instead, where one fits. */
   readonly suggestion?: string;

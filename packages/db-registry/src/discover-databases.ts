@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { bindManifest, isDatabaseManifest } from "./define-database.ts";
+import { compareNames } from "./compare-names.ts";
+import { isDatabaseManifest } from "./define-database.ts";
+import { bindManifest } from "./manifest-location.ts";
 import { DiscoveryError, type DiscoveryFailure } from "./errors.ts";
 import type { DatabaseManifest } from "./manifest.ts";
 
@@ -59,7 +61,7 @@ export function findDatabasePackages(rootDir: string): DatabasePackage[] {
     }
   }
   const packages: DatabasePackage[] = [];
-  for (const dir of [...dirs].sort()) {
+  for (const dir of [...dirs].sort(compareNames)) {
     const pkg = readJson(join(dir, "package.json"));
     const declared = (pkg.ydtb as { database?: unknown } | undefined)?.database;
     const file = resolve(dir, typeof declared === "string" ? declared : DEFAULT_MANIFEST_FILE);
@@ -121,7 +123,7 @@ export async function discoverDatabases(rootDir: string, options: DiscoverOption
       return bindManifest(mod.default, { packageDir: pkg.dir, source: pkg.file });
     }),
   );
-  const manifests = loaded.filter(isDatabaseManifest).sort((a, b) => (a.packageName < b.packageName ? -1 : 1));
+  const manifests = loaded.filter(isDatabaseManifest).sort((a, b) => compareNames(a.packageName, b.packageName));
   const failures = loaded.filter((x): x is DiscoveryFailure => !isDatabaseManifest(x));
   return { manifests, failures, packages };
 }

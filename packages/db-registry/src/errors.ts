@@ -24,12 +24,14 @@ export class ManifestError extends RegistryError {
   constructor(
     readonly packageName: string | undefined,
     readonly issues: readonly ManifestIssue[],
+    options?: ErrorOptions,
   ) {
     const who = packageName ? `"${packageName}"` : "a package";
     super(
       "INVALID_MANIFEST",
       `defineDatabase() for ${who} has ${issues.length} problem${issues.length === 1 ? "" : "s"}:\n` +
         issues.map((i) => `  - ${i.path ? `${i.path}: ` : ""}${i.message}`).join("\n"),
+      options,
     );
   }
 }
@@ -76,7 +78,7 @@ export class TableConflictError extends RegistryError {
   }
 }
 
-/** Two packages declare one workspace tool id. */
+/** Two packages declare one workspace tool id (at registration, and in the tools sync of `@ydtb/db-core`). */
 export class ToolConflictError extends RegistryError {
   constructor(
     readonly toolId: string,
@@ -85,7 +87,7 @@ export class ToolConflictError extends RegistryError {
   ) {
     super(
       "TOOL_CONFLICT",
-      `Tool id "${toolId}" is declared by both "${owner}" (registered) and "${claimant}". ` +
+      `Tool id "${toolId}" is declared by both "${owner}" and "${claimant}". ` +
         `Tool ids are unique across packages: rename the tool of "${claimant}", e.g. "${claimant.split("/").pop()}-${toolId}".`,
     );
   }

@@ -1,4 +1,8 @@
-export { bindManifest, defineDatabase, formatPath, isDatabaseManifest, migrationsFolder } from "./define-database.ts";
+export { compareNames } from "./compare-names.ts";
+export { defineDatabase, formatPath, isDatabaseManifest } from "./define-database.ts";
+export { bindManifest, migrationsFolder, packageDirOf } from "./manifest-location.ts";
+export { FIELD_HELP } from "./manifest-input-schema.ts";
+export { isGlobalTable, WORKSPACE_COLUMN, workspaceTables } from "./table-scope.ts";
 export type { Diagnostic, ExemptedDiagnostic, Severity, ValidationOutcome } from "./diagnostic.ts";
 export {
   DEFAULT_MANIFEST_FILE,

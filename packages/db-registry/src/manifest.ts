@@ -44,13 +44,25 @@ export interface TableDescription {
   readonly columns?: Readonly<Record<string, string>>;
 }
 
-/** A deliberate, explained exception to one validation rule. */
+/**
+ * A deliberate, explained exception to one validation rule. Without `column`, `constraint` or
+ * `index` it covers the whole table; with one of them, only the diagnostics about that column,
+ * constraint or index.
+ *
+ * @example
+ * { rule: "unique-includes-workspace", table: "ydtb_keys_tokens", constraint: "ydtb_keys_tokens_hash_unique",
+ *   reason: "a random secret, looked up before the workspace is known" }
+ */
 export interface Exemption {
   readonly rule: string;
   /** SQL table name. */
   readonly table: string;
   /** SQL column name, when the diagnostic is about one column. */
   readonly column?: string;
+  /** SQL name of one constraint (unique, foreign key, primary key, check). */
+  readonly constraint?: string;
+  /** SQL name of one index. */
+  readonly index?: string;
   /** Why the rule does not apply: required, shown in every report. */
   readonly reason: string;
 }
@@ -61,15 +73,31 @@ export interface DatabaseManifestInput {
   readonly packageName: string;
   /** The package.json version (semver). */
   readonly version: string;
-  /** The module's Drizzle tables (relations and enums allowed): `import * as schema from "./schema"`. */
-  readonly schema: Readonly<Record<string, unknown>>;
   /**
-   * A drizzle-kit folder (absolute, or relative to the package folder; a `file:` URL works too),
-   * or TypeScript migrations.
+   * The module's Drizzle objects: `import * as schema from "./schema"`. Tables, views,
+   * materialized views, enums, sequences, schemas, roles and relations are read; other exports
+   * (constants, TypeScript enums, helpers) are ignored. Optional for a package that only
+   * brings migrations.
+   */
+  readonly schema?: Readonly<Record<string, unknown>>;
+  /**
+   * A drizzle-kit folder (absolute, or relative to the package folder — the folder of the
+   * nearest package.json above the manifest file; a `file:` URL works too), or TypeScript migrations.
    */
   readonly migrations: string | URL | readonly MigrationDefinition[];
-  /** Package name → semver range. `@ydtb/core` is implied when absent. */
-  readonly dependencies?: Readonly<Record<string, string>>;
+  /**
+   * Package name → semver range, or a list of names (any version of each). `@ydtb/core` is
+   * implied when the schema references one of its tables.
+   */
+  readonly dependencies?: Readonly<Record<string, string>> | readonly string[];
+  /**
+   * Tables that are not workspace-scoped (reference data, per-user tables, data shared by every
+   * workspace): SQL table name → why. The workspace rules skip them; a foreign key from a
+   * workspace table to one is fine, from one to a workspace table is an error.
+   */
+  readonly globalTables?: Readonly<Record<string, string>>;
+  /** PostgreSQL extensions the migrations need (lower-case names, e.g. `"pg_trgm"`), created before the first one. */
+  readonly extensions?: readonly string[];
   readonly tools?: readonly ToolDefinition[];
   /** By SQL table name. */
   readonly descriptions?: Readonly<Record<string, TableDescription>>;
@@ -81,6 +109,7 @@ export interface DatabaseManifest {
   readonly [MANIFEST_BRAND]: true;
   readonly packageName: string;
   readonly version: string;
+  /** The schema module as given (`{}` when the package brings only migrations). */
   readonly schema: Readonly<Record<string, unknown>>;
   /** The Drizzle tables found in `schema`, in export order. */
   readonly tables: readonly PgTable[];
@@ -90,7 +119,15 @@ export interface DatabaseManifest {
   readonly tools: readonly ToolDefinition[];
   readonly descriptions: Readonly<Record<string, TableDescription>>;
   readonly exemptions: readonly Exemption[];
-  /** The package folder, set by discovery (or `bindManifest`); relative migration paths resolve from it. */
+  /** SQL table name → why it is global (not workspace-scoped). See {@link isGlobalTable}. */
+  readonly globalTables: Readonly<Record<string, string>>;
+  /** PostgreSQL extension names, in declaration order. */
+  readonly extensions: readonly string[];
+  /**
+   * The package folder, set by discovery (`bindManifest`); for a relative migrations folder,
+   * already the nearest package.json above the file that called `defineDatabase()`.
+   * Relative migration paths resolve from it.
+   */
   readonly packageDir?: string;
   /** The file the manifest was loaded from, for messages. */
   readonly source?: string;

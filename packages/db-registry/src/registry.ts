@@ -1,10 +1,11 @@
 import { EventEmitter } from "node:events";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import type { Diagnostic, ExemptedDiagnostic, ValidationOutcome } from "./diagnostic.ts";
-import { isDatabaseManifest } from "./define-database.ts";
+import { defineDatabase, isDatabaseManifest } from "./define-database.ts";
 import { DuplicatePackageError, NotAManifestError, SchemaValidationError, TableConflictError, ToolConflictError } from "./errors.ts";
-import type { DatabaseManifest } from "./manifest.ts";
+import type { DatabaseManifest, DatabaseManifestInput } from "./manifest.ts";
 import { tableName } from "./schema-entities.ts";
+import { compareNames } from "./compare-names.ts";
 
 /** Validates a manifest about to be registered, seeing what is registered already. */
 export type ManifestValidator = (manifest: DatabaseManifest, registered: readonly DatabaseManifest[]) => ValidationOutcome;
@@ -54,10 +55,15 @@ export interface Registration {
 export interface Registry {
   readonly mode: "development" | "production";
   /**
-   * Validates and adds a manifest. Throws `NotAManifestError`, `DuplicatePackageError`,
-   * `TableConflictError`, `ToolConflictError` or `SchemaValidationError` (nothing registered in each case).
+   * Validates and adds a manifest: the result of `defineDatabase()`, or a plain object that is
+   * checked as `defineDatabase()` input first. Throws `NotAManifestError` (not an object),
+   * `ManifestError` (bad input), `DuplicatePackageError`, `TableConflictError`,
+   * `ToolConflictError` or `SchemaValidationError` — nothing registered in each case.
+   *
+   * @example
+   * registry.registerDatabase({ packageName: "@ydtb/notes", version: "1.0.0", schema, migrations: [m1, m2], dependencies: [] });
    */
-  registerDatabase(manifest: DatabaseManifest): Registration;
+  registerDatabase(manifest: DatabaseManifest | DatabaseManifestInput): Registration;
   /** Removes a package; returns false when it was not registered. */
   unregisterDatabase(packageName: string): boolean;
   get(packageName: string): DatabaseManifest | undefined;
@@ -89,13 +95,17 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
     for (const table of manifest.tables.map(tableName)) owners.delete(table);
     for (const tool of manifest.tools) toolOwners.delete(tool.id);
   };
-  const describe = (value: unknown) =>
-    value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "a plain object (not made by defineDatabase)" : typeof value;
+  const describe = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "an array" : typeof value);
+  const toManifest = (value: unknown): DatabaseManifest => {
+    if (isDatabaseManifest(value)) return value;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new NotAManifestError(describe(value));
+    return defineDatabase(value as DatabaseManifestInput);
+  };
 
   return {
     mode,
-    registerDatabase(manifest) {
-      if (!isDatabaseManifest(manifest)) throw new NotAManifestError(describe(manifest));
+    registerDatabase(input) {
+      const manifest = toManifest(input);
       const previous = manifests.get(manifest.packageName);
       if (previous) {
         const sameSource = mode === "development" && (!previous.source || !manifest.source || previous.source === manifest.source);
@@ -133,7 +143,7 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
     },
     get: (name) => manifests.get(name),
     has: (name) => manifests.has(name),
-    list: () => [...manifests.values()].sort((a, b) => (a.packageName < b.packageName ? -1 : a.packageName > b.packageName ? 1 : 0)),
+    list: () => [...manifests.values()].sort((a, b) => compareNames(a.packageName, b.packageName)),
     ownerOf: (table) => owners.get(table),
     on(event, listener) {
       events.on(event, listener);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { bindManifest, defineDatabase, isDatabaseManifest, ManifestError, migrationsFolder } from "../src/index.ts";
+import { resolve } from "node:path";
+import { bindManifest, defineDatabase, isDatabaseManifest, ManifestError, migrationsFolder, type DatabaseManifest } from "../src/index.ts";
 import { input, manifest } from "./builders.ts";
 
 function issuesOf(fn: () => unknown): { code: string; paths: string[] } {
@@ -38,7 +39,14 @@ describe("defineDatabase", () => {
     ["packageName not a string", { packageName: 42 }, ["packageName"]],
     ["version not semver", { version: "1.0" }, ["version"]],
     ["schema not an object", { schema: "nope" }, ["schema"]],
-    ["schema without a table", { schema: { x: 1 } }, ["schema"]],
+    ["schema without a Drizzle object", { schema: { x: 1 } }, ["schema"]],
+    ["migrations as a URL that is not a file", { migrations: new URL("http://example.com/drizzle") }, ["migrations"]],
+    ["dependencies listed twice", { dependencies: ["@ydtb/a", "@ydtb/a"] }, ["dependencies[1]"]],
+    ["a dependency list with a bad name", { dependencies: ["core"] }, ["dependencies[0]"]],
+    ["a global table of another package", { globalTables: { ydtb_other_t: "shared" } }, ["globalTables.ydtb_other_t"]],
+    ["a global table without a reason", { globalTables: { ydtb_demo_items: " " } }, ["globalTables.ydtb_demo_items"]],
+    ["an extension name that is not one", { extensions: ["PG TRGM"] }, ["extensions[0]"]],
+    ["a tool id with a space", { tools: [{ id: "my tool", name: "Mine" }] }, ["tools[0].id"]],
     ["migrations of the wrong type", { migrations: 7 }, ["migrations"]],
     ["migrations with an empty path", { migrations: "" }, ["migrations"]],
     ["a migration without up", { migrations: [{ id: "a" }] }, ["migrations[0].up"]],
@@ -92,8 +100,12 @@ describe("defineDatabase", () => {
   });
 
   test("a relative migrations folder resolves from the package folder, and needs one", () => {
+    // Defined in test/builders.ts: the package folder is db-registry's, whatever the working directory.
     const m = manifest({ migrations: "./drizzle" });
-    expect(() => migrationsFolder(m)).toThrow(ManifestError);
+    expect(m.packageDir).toBe(resolve(import.meta.dir, ".."));
+    expect(migrationsFolder(m)).toBe(resolve(import.meta.dir, "../drizzle"));
+    const unplaced = { ...m, packageDir: undefined } as DatabaseManifest;
+    expect(() => migrationsFolder(unplaced)).toThrow(ManifestError);
     const bound = bindManifest(m, { packageDir: "/repo/packages/demo", source: "/repo/packages/demo/src/database.ts" });
     expect(isDatabaseManifest(bound)).toBe(true);
     expect(migrationsFolder(bound)).toBe("/repo/packages/demo/drizzle");

@@ -101,3 +101,18 @@ describe("discoverDatabases", () => {
     expect(result.manifests.map((m) => m.packageName)).toContain("@ydtb/core");
   });
 });
+
+describe("discoverDatabases: a package.json naming a missing manifest file", () => {
+  test("is reported as a failure with that file, not skipped", async () => {
+    write("packages/ghost/package.json", JSON.stringify({ name: "@ydtb/ghost", ydtb: { database: "db/nowhere.ts" } }));
+    try {
+      expect(findDatabasePackages(root).map((p) => p.name)).toContain("@ydtb/ghost");
+      const result = await discoverDatabases(root);
+      const ghost = result.failures.find((f) => f.packageName === "@ydtb/ghost");
+      expect(ghost?.file).toBe(join(root, "packages/ghost/db/nowhere.ts"));
+      expect(result.manifests.map((m) => m.packageName)).not.toContain("@ydtb/ghost");
+    } finally {
+      rmSync(join(root, "packages/ghost"), { recursive: true, force: true });
+    }
+  });
+});

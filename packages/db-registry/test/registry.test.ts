@@ -74,10 +74,13 @@ describe("createRegistry", () => {
 
   test("registering something that is not a manifest is an error", () => {
     const registry = createRegistry();
-    for (const bad of [null, undefined, 42, "x", [], { packageName: "@ydtb/x", version: "1.0.0" }]) {
+    for (const bad of [null, undefined, 42, "x", [], () => {}]) {
       expect(codeOf(() => registry.registerDatabase(bad as never))).toBe("NOT_A_MANIFEST");
     }
-    expect(() => registry.registerDatabase({} as never)).toThrow(NotAManifestError);
+    expect(() => registry.registerDatabase(null as never)).toThrow(NotAManifestError);
+    // A plain object is checked as defineDatabase() input: an incomplete one is a bad manifest.
+    expect(codeOf(() => registry.registerDatabase({ packageName: "@ydtb/x", version: "1.0.0" } as never))).toBe("INVALID_MANIFEST");
+    expect(registry.list()).toEqual([]);
   });
 
   test("validation errors refuse the registration with every diagnostic; warnings are returned", () => {

@@ -1,24 +1,26 @@
 /**
- * The tables of `@ydtb/core` that are global, not workspace-scoped: Better Auth's user,
- * session, account and verification tables, the workspaces themselves (the root every
- * `workspace_id` points at) and the tools catalog. They are the roots of isolation, so the
- * workspace rules (`workspace-column`, `workspace-foreign-key`, `cross-workspace-reference`,
- * `unique-includes-workspace`, `workspace-index`) skip them; every other rule still applies.
- * The list applies only to the package `@ydtb/core`: a package table of the same name gets
- * every rule. Core's workspace-scoped tables (`ydtb_workspace_members`,
- * `ydtb_workspace_tools`) are not in it.
+ * The tables `@ydtb/core` already has, by the short names a package might give its own copy:
+ * a package table named like one of these (`ydtb_crm_users`, `ydtb_crm_members`, …) is told to
+ * reference core's instead (`core-table-duplicate`).
  *
  * @example
- * CORE_GLOBAL_TABLES.includes("ydtb_users"); // true
+ * CORE_TABLES.users; // "ydtb_users"
  */
-export const CORE_GLOBAL_TABLES: readonly string[] = Object.freeze([
-  "ydtb_users",
-  "ydtb_sessions",
-  "ydtb_accounts",
-  "ydtb_verifications",
-  "ydtb_workspaces",
-  "ydtb_tools",
-]);
+export const CORE_TABLES: Readonly<Record<string, string>> = Object.freeze({
+  users: "ydtb_users",
+  user: "ydtb_users",
+  sessions: "ydtb_sessions",
+  session: "ydtb_sessions",
+  accounts: "ydtb_accounts",
+  account: "ydtb_accounts",
+  verifications: "ydtb_verifications",
+  verification: "ydtb_verifications",
+  workspaces: "ydtb_workspaces",
+  workspace: "ydtb_workspaces",
+  members: "ydtb_workspace_members",
+  workspace_members: "ydtb_workspace_members",
+  memberships: "ydtb_workspace_members",
+});
 
 /**
  * The prefix of every table's SQL name.

@@ -1,17 +1,21 @@
 import type { Diagnostic, ExemptedDiagnostic, Exemption } from "@ydtb/db-registry";
 
 /**
- * True when an exemption silences a diagnostic: same rule, same table, and same column when
- * the exemption names one (an exemption without a column covers the whole table).
+ * True when an exemption silences a diagnostic: same rule, same table, and the same column,
+ * constraint and index when the exemption names them (an exemption that names none covers
+ * the whole table).
  *
  * @example
  * exemptionMatches({ rule: "naming", table: "ydtb_x", reason: "legacy" }, diagnostic);
+ * exemptionMatches({ rule: "unique-includes-workspace", table: "ydtb_x_keys", constraint: "ydtb_x_keys_hash_unique", reason: "random secret" }, diagnostic);
  */
 export function exemptionMatches(exemption: Exemption, diagnostic: Diagnostic): boolean {
   return (
     exemption.rule === diagnostic.rule &&
     exemption.table === diagnostic.table &&
-    (exemption.column === undefined || exemption.column === diagnostic.column)
+    (exemption.column === undefined || exemption.column === diagnostic.column) &&
+    (exemption.constraint === undefined || exemption.constraint === diagnostic.constraint) &&
+    (exemption.index === undefined || exemption.index === diagnostic.index)
   );
 }
 

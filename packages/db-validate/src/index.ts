@@ -6,14 +6,20 @@ export {
   type Severity,
   type ValidationOutcome,
 } from "@ydtb/db-registry";
-export { CORE_GLOBAL_TABLES, TABLE_PREFIX, WORKSPACE_ID_COLUMN, WORKSPACE_ID_SQL_TYPE, WORKSPACES_TABLE } from "./constants.ts";
+export { CORE_TABLES, TABLE_PREFIX, WORKSPACE_ID_COLUMN, WORKSPACE_ID_SQL_TYPE, WORKSPACES_TABLE } from "./constants.ts";
 export { createValidatingRegistry, type ValidatingRegistryOptions } from "./create-validating-registry.ts";
 export { applyExemptions, exemptionMatches } from "./exemptions.ts";
-export { formatValidationReport } from "./format-validation-report.ts";
+export { formatValidationReport, type FormatValidationOptions } from "./format-validation-report.ts";
+export { DEPENDENCY_GRAPH_RULE, graphDiagnostics } from "./graph-diagnostics.ts";
 export { isSnakeCase, packageShortName, suggestedTableName, tablePrefixOf, toSnakeCase } from "./naming.ts";
 export { buildTableIndex, type Finding, type Owner, type Report, type Rule, type RuleContext, type TableIndex } from "./rule.ts";
 export {
   columnTypes,
+  coreTableDuplicate,
+  foreignKeyType,
+  globalTableScope,
+  operatorClass,
+  sharedNames,
   crossWorkspaceReference,
   documentation,
   naming,
@@ -27,6 +33,8 @@ export {
   workspaceForeignKey,
   workspaceIndex,
 } from "./rules/index.ts";
-export { describeTable, type TableInfo } from "./table-info.ts";
+export { describeTable, sqlTypeOf, type TableInfo } from "./table-info.ts";
+export { namedObjects, type NamedObject, type Namespace } from "./named-objects.ts";
+export { OPERATOR_CLASS_TYPES } from "./rules/operator-class.ts";
 export { validateIndexed, validateManifest } from "./validate-manifest.ts";
-export { validateManifests, type PackageReport, type ValidationReport } from "./validate-manifests.ts";
+export { validateManifests, type PackageReport, type ValidateManifestsOptions, type ValidationReport } from "./validate-manifests.ts";

@@ -1,6 +1,5 @@
-import { CORE_PACKAGE, type DatabaseManifest, type Diagnostic, type Severity } from "@ydtb/db-registry";
+import { CORE_PACKAGE, isGlobalTable, type DatabaseManifest, type Diagnostic, type Severity } from "@ydtb/db-registry";
 import type { PgTable } from "drizzle-orm/pg-core";
-import { CORE_GLOBAL_TABLES } from "./constants.ts";
 import { toCamelCase } from "./naming.ts";
 import { describeTable, type TableInfo } from "./table-info.ts";
 
@@ -26,6 +25,10 @@ export interface Finding {
   readonly table?: string;
   /** SQL column name. */
   readonly column?: string;
+  /** SQL name of the constraint at fault. */
+  readonly constraint?: string;
+  /** SQL name of the index at fault. */
+  readonly index?: string;
   readonly message: string;
   /** Drizzle code to write, where one fits. */
   readonly suggestion?: string;
@@ -56,12 +59,14 @@ export interface RuleContext {
   owners(name: string): readonly Owner[];
   /** The table a foreign key of this package points at: its own first, then the others'. */
   resolve(table: PgTable | string): Owner | undefined;
-  /** False for the core global tables of `@ydtb/core` (see `CORE_GLOBAL_TABLES`), true for every other table. */
+  /** False for a table its manifest declares global (`globalTables`), true for every other table. */
   isWorkspaceScoped(owner: Owner): boolean;
   /** The name a table is exported under in its package's schema, for suggested code. */
   variableOf(owner: Owner): string;
   /** The TypeScript key of a column, for suggested code (`workspace_id` → `workspaceId`). */
   keyOf(info: TableInfo, column: string): string;
+  /** Every manifest validated together (this one included), for names shared between packages. */
+  readonly manifests: readonly DatabaseManifest[];
   /** What the rules before this one reported (the exemption check reads it). */
   readonly diagnostics: readonly Diagnostic[];
   /** The names of every rule, for messages. */
@@ -102,6 +107,7 @@ export type TableIndex = ReadonlyMap<string, readonly Owner[]>;
  */
 export function buildTableIndex(manifests: readonly DatabaseManifest[]): TableIndex {
   const index = new Map<string, Owner[]>();
+  indexedManifests.set(index, manifests);
   for (const manifest of manifests) {
     for (const info of manifestTables(manifest)) {
       const owners = index.get(info.name);
@@ -111,6 +117,8 @@ export function buildTableIndex(manifests: readonly DatabaseManifest[]): TableIn
   }
   return index;
 }
+
+const indexedManifests = new WeakMap<TableIndex, readonly DatabaseManifest[]>();
 
 const tablesCache = new WeakMap<DatabaseManifest, readonly TableInfo[]>();
 
@@ -134,7 +142,6 @@ export function manifestTables(manifest: DatabaseManifest): readonly TableInfo[]
   return tables;
 }
 
-const CORE_GLOBAL = new Set(CORE_GLOBAL_TABLES);
 const variablesCache = new WeakMap<DatabaseManifest, Map<PgTable, string>>();
 
 function variables(manifest: DatabaseManifest): Map<PgTable, string> {
@@ -173,7 +180,7 @@ export function createRuleContext(
       const all = owners(typeof table === "string" ? table : describeTable(table).name);
       return all.find((o) => o.manifest === manifest) ?? all.find((o) => o.manifest.packageName === packageName) ?? all[0];
     },
-    isWorkspaceScoped: (owner) => !(owner.manifest.packageName === CORE_PACKAGE && CORE_GLOBAL.has(owner.info.name)),
+    isWorkspaceScoped: (owner) => !isGlobalTable(owner.manifest, owner.info.name),
     variableOf(owner) {
       const exported = variables(owner.manifest).get(owner.info.table);
       if (exported) return exported;
@@ -181,13 +188,16 @@ export function createRuleContext(
       return toCamelCase(base.replace(/^[^a-z]+/, "") || "table");
     },
     keyOf: (info, column) => info.keys.get(column) ?? toCamelCase(column),
+    manifests: indexedManifests.get(index) ?? [manifest],
     diagnostics,
     ruleNames,
   };
 }
 
 /**
- * The manifest's workspace-scoped tables: all of them, except the core global tables of `@ydtb/core`.
+ * The manifest's tables the workspace rules check: all of them but those declared global
+ * (`globalTables`). A table without `workspace_id` that is not declared global is among them:
+ * `workspace-column` tells its author to add the column or declare the table global.
  *
  * @example
  * for (const t of workspaceTables(ctx)) …

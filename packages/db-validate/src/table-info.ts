@@ -1,5 +1,5 @@
 import { getTableColumns } from "drizzle-orm";
-import { getTableConfig, type PgColumn, type PgTable } from "drizzle-orm/pg-core";
+import { getTableConfig, type ForeignKey, type PgColumn, type PgTable } from "drizzle-orm/pg-core";
 
 /**
  * What the rules need to know about one Drizzle table, read once with `getTableConfig()`.
@@ -27,7 +27,11 @@ export interface TableInfo {
    * unique constraints, column-level `.unique()` and unique indexes without a `where`.
    */
   readonly keySets: readonly (readonly string[])[];
+  /** The foreign keys declared on a column with `.references()` (the others are in the extra config). */
+  readonly inlineForeignKeys: ReadonlySet<ForeignKey>;
 }
+
+const INLINE_FOREIGN_KEYS = Symbol.for("drizzle:PgInlineForeignKeys");
 
 // Drizzle tables are immutable once built, so their description is computed once per
 // table object for the life of the process, however many validations see it.
@@ -72,6 +76,7 @@ export function describeTable(table: PgTable): TableInfo {
     keys,
     primaryKey,
     keySets,
+    inlineForeignKeys: new Set((table as unknown as Record<symbol, ForeignKey[] | undefined>)[INLINE_FOREIGN_KEYS] ?? []),
   };
   cache.set(table, info);
   return info;
@@ -114,19 +119,40 @@ const BUILDERS: Readonly<Record<string, string>> = {
   PgUUID: "uuid",
   PgJson: "json",
   PgJsonb: "jsonb",
-  PgEnumColumn: "pgEnum",
-  PgEnumObjectColumn: "pgEnum",
 };
 
 /**
- * The name of the drizzle-orm/pg-core function that builds a column like this one, for suggested code.
+ * The name of the drizzle-orm/pg-core function that builds a column like this one, for suggested
+ * code; `undefined` for enum and customType columns (built by a function of the schema itself).
  *
  * @example
  * builderOf(getTableConfig(notes).columns[0]); // "varchar"
  */
-export function builderOf(column: PgColumn): string {
+export function builderOf(column: PgColumn): string | undefined {
+  // Enum and customType columns are built by the schema's own function, whose name we don't know.
+  if (column.columnType === "PgCustomColumn" || column.columnType === "PgEnumColumn" || column.columnType === "PgEnumObjectColumn") return undefined;
   const known = BUILDERS[column.columnType];
   if (known) return known;
   const base = column.columnType.replace(/^Pg/, "");
   return base.charAt(0).toLowerCase() + base.slice(1);
+}
+
+const SERIAL_AS: ReadonlyMap<string, string> = new Map([
+  ["serial", "integer"],
+  ["bigserial", "bigint"],
+  ["smallserial", "smallint"],
+]);
+
+/**
+ * The SQL type a column stores, as a foreign key compares it: `serial` is `integer`,
+ * `bigserial` `bigint`, `smallserial` `smallint`; every other type as `getSQLType()` says.
+ * Pass a table's own column (`TableInfo.columns`), not one from a foreign key's `reference()`:
+ * a key written in the extra config holds drizzle's ExtraConfigColumn, whose getSQLType() never returns.
+ *
+ * @example
+ * sqlTypeOf(serial("id")); // "integer"
+ */
+export function sqlTypeOf(column: PgColumn): string {
+  const type = column.getSQLType();
+  return SERIAL_AS.get(type) ?? type;
 }

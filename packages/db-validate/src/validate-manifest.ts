@@ -41,6 +41,8 @@ export function validateIndexed(manifest: DatabaseManifest, index: TableIndex): 
         package: manifest.packageName,
         ...(finding.table !== undefined ? { table: finding.table } : {}),
         ...(finding.column !== undefined ? { column: finding.column } : {}),
+        ...(finding.constraint !== undefined ? { constraint: finding.constraint } : {}),
+        ...(finding.index !== undefined ? { index: finding.index } : {}),
         message: finding.message,
         ...(finding.suggestion !== undefined ? { suggestion: finding.suggestion } : {}),
       });

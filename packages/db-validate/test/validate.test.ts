@@ -38,7 +38,6 @@ const SCHEMA_RULES = [
   "table-ownership",
   "table-prefix",
   "unique-includes-workspace",
-  "valid-schema",
   "workspace-column",
   "workspace-foreign-key",
   "workspace-index",
@@ -73,8 +72,8 @@ describe("a package that trips many rules", () => {
       expect(error.code).toBe("SCHEMA_VALIDATION_FAILED");
       expect(error.packageName).toBe("@ydtb/notes");
       const rules = [...new Set(error.diagnostics.map((d) => d.rule))].sort();
-      // ydtb_other_things is not registered here, so other_id points at no registered table
-      // (valid-schema) and nothing else claims the name (no table-ownership).
+      // ydtb_other_things is not registered here: nothing else claims the name (no table-ownership),
+      // and other_id points at the package's own twin of that name.
       expect(rules).toEqual(SCHEMA_RULES.filter((r) => r !== "table-ownership"));
       expect(error.diagnostics).toEqual(expected);
       expect(registry.has("@ydtb/notes")).toBe(false);
@@ -196,7 +195,7 @@ describe("validateManifests and formatValidationReport", () => {
     expect(header(CORE_PACKAGE)).toBe(0);
     expect(header("@ydtb/notes")).toBeGreaterThan(0);
     expect(header("@ydtb/comments")).toBeGreaterThan(header("@ydtb/notes"));
-    const at = lines.findIndex((l) => l === "  error [cross-workspace-reference] ydtb_comments_items.note_id");
+    const at = lines.findIndex((l) => l.startsWith("  error [cross-workspace-reference] ydtb_comments_items.note_id ("));
     expect(at).toBeGreaterThan(header("@ydtb/comments"));
     expect(lines[at + 2]).toBe("      foreignKey({ columns: [t.workspaceId, t.noteId], foreignColumns: [notes.workspaceId, notes.id] })");
     expect(lines.slice(header("@ydtb/notes"), header("@ydtb/comments"))).toContain(
@@ -214,9 +213,14 @@ describe("RULES", () => {
       ["workspace-foreign-key", "error"],
       ["cross-workspace-reference", "error"],
       ["unique-includes-workspace", "error"],
+      ["global-table-scope", "error"],
+      ["foreign-key-type", "error"],
+      ["operator-class", "error"],
       ["valid-schema", "error"],
       ["table-ownership", "error"],
+      ["shared-names", "error"],
       ["workspace-index", "warning"],
+      ["core-table-duplicate", "warning"],
       ["naming", "warning"],
       ["column-types", "warning"],
       ["documentation", "warning"],

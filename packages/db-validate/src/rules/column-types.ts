@@ -1,5 +1,33 @@
 import { quote } from "../naming.ts";
-import type { Rule } from "../rule.ts";
+import type { PgTable } from "drizzle-orm/pg-core";
+import { manifestTables, type Rule, type RuleContext } from "../rule.ts";
+
+interface Referencing {
+  readonly packageName: string;
+  readonly table: string;
+  readonly column: string;
+  readonly key: string;
+  readonly notNull: boolean;
+}
+
+/** The columns, in any package validated alongside, whose foreign keys reference `table.column`. */
+function referencingColumns(ctx: RuleContext, table: PgTable, column: string): Referencing[] {
+  const out: Referencing[] = [];
+  for (const manifest of ctx.manifests) {
+    for (const info of manifestTables(manifest)) {
+      for (const fk of info.config.foreignKeys) {
+        const ref = fk.reference();
+        if (ref.foreignTable !== table) continue;
+        ref.foreignColumns.forEach((foreign, i) => {
+          const own = info.columns.get(ref.columns[i]?.name ?? "");
+          if (foreign.name !== column || !own) return;
+          out.push({ packageName: manifest.packageName, table: info.name, column: own.name, key: ctx.keyOf(info, own.name), notNull: own.notNull });
+        });
+      }
+    }
+  }
+  return out;
+}
 
 const SERIAL_TYPES = new Set(["PgSerial", "PgSmallSerial", "PgBigSerial53", "PgBigSerial64"]);
 
@@ -37,11 +65,20 @@ export const columnTypes: Rule = {
         }
         const identity = (column as { generatedIdentity?: unknown }).generatedIdentity !== undefined;
         if (t.primaryKey.includes(name) && (SERIAL_TYPES.has(column.columnType) || identity)) {
+          const pk = t.primaryKey.length === 1 ? ".primaryKey()" : ".notNull()";
+          // Every column that references this one has its integer type too: it must change with it,
+          // or the migration fails (42804: foreign key columns of incompatible types).
+          const referencing = referencingColumns(ctx, t.table, name);
           report({
             table: t.name,
             column: name,
-            message: `${where} is a ${identity ? "generated identity" : type} primary key: one sequence numbers the rows of every workspace, so each workspace sees how many rows the others create; use a random id.`,
-            suggestion: `${key}: text(${quote(name)}).primaryKey().$defaultFn(() => crypto.randomUUID())\n// or\n${key}: uuid(${quote(name)}).primaryKey().defaultRandom()`,
+            message:
+              `${where} is a ${identity ? "generated identity" : type} primary key: one sequence numbers the rows of every workspace, so each workspace sees how many rows the others create; use a random id.` +
+              (referencing.length ? ` Change the columns that reference it to text in the same migration: ${referencing.map((r) => quote(`${r.table}.${r.column}`)).join(", ")}.` : ""),
+            suggestion: [
+              `${key}: text(${quote(name)})${pk}.$defaultFn(() => crypto.randomUUID())`,
+              ...referencing.map((r) => `// in ${quote(r.table)}${r.packageName === ctx.packageName ? "" : ` (${quote(r.packageName)})`}: ${r.key}: text(${quote(r.column)})${r.notNull ? ".notNull()" : ""} // then the rest of its chain as before`),
+            ].join("\n"),
           });
         }
         if (column.columnType === "PgVarchar" && name !== "id" && !name.endsWith("_id")) {

@@ -5,6 +5,21 @@ import { sameSet } from "../table-info.ts";
 
 const list = (names: readonly string[]) => `(${names.join(", ")})`;
 
+/** The ON DELETE of the composite key: kept, except SET NULL / SET DEFAULT, which would also clear workspace_id. */
+function onDeleteCode(action: string | undefined): string {
+  if (!action || action === "no action" || action === "set null" || action === "set default") return "";
+  return `.onDelete(${quote(action)})`;
+}
+
+function onDeleteNote(action: string | undefined): string[] {
+  if (action !== "set null" && action !== "set default") return [];
+  return [
+    `// ON DELETE ${action.toUpperCase()} on a composite key would also clear workspace_id, which is NOT NULL: deleting the referenced row would fail.`,
+    `// Choose: leave it out (NO ACTION: the delete is refused while rows point at it, as written below), .onDelete("cascade") (the rows go with it),`,
+    `// or keep the rows and clear only the reference with SQL in a migration: ON DELETE ${action.toUpperCase()} (<the reference column>) (PostgreSQL 15+).`,
+  ];
+}
+
 /**
  * Error: a foreign key between two workspace-scoped tables is composite,
  * `(workspace_id, x_id) → (workspace_id, id)`, and its target has a primary key or unique
@@ -38,15 +53,22 @@ export const crossWorkspaceReference: Rule = {
         const targets = foreign.filter((f) => f !== WORKSPACE_ID_COLUMN);
         const pairs = columns.filter((c) => c !== WORKSPACE_ID_COLUMN).map((c, i) => [c, targets[i] ?? "id"] as const);
         const wanted = [WORKSPACE_ID_COLUMN, ...pairs.map(([, f]) => f)];
-        const targetVar = ctx.variableOf(target);
+        // A self-reference names the table's own columns through `t`: naming the table variable
+        // inside its own definition makes strict TypeScript give up on its type (TS7022).
+        const self = target.info.table === t.table;
+        const targetVar = self ? "t" : ctx.variableOf(target);
         const here = target.manifest === ctx.manifest ? "" : ` (in ${quote(target.manifest.packageName)})`;
         const targetKeyed = target.info.keySets.some((set) => sameSet(set, wanted));
-        const onDelete = fk.onDelete && fk.onDelete !== "no action" ? `.onDelete(${quote(fk.onDelete)})` : "";
         const suggestion: string[] = [];
+        if (t.inlineForeignKeys.has(fk)) {
+          const inlineColumn = columns[0] ?? "";
+          suggestion.push(`// remove .references(…) from ${ctx.keyOf(t, inlineColumn)} (the single-column key it declares is the one at fault), then in the table's extra config:`);
+        }
         if (!composite) {
           suggestion.push(
+            ...onDeleteNote(fk.onDelete),
             `foreignKey({ columns: [${[WORKSPACE_ID_COLUMN, ...pairs.map(([c]) => c)].map((c) => `t.${ctx.keyOf(t, c)}`).join(", ")}], ` +
-              `foreignColumns: [${wanted.map((c) => `${targetVar}.${ctx.keyOf(target.info, c)}`).join(", ")}] })${onDelete}`,
+              `foreignColumns: [${wanted.map((c) => `${targetVar}.${ctx.keyOf(target.info, c)}`).join(", ")}] })${onDeleteCode(fk.onDelete)}`,
           );
         }
         const keyColumns = composite ? foreign : wanted;
@@ -60,6 +82,7 @@ export const crossWorkspaceReference: Rule = {
         report({
           table: t.name,
           ...(pairs[0] ? { column: pairs[0][0] } : {}),
+          constraint: fk.getName(),
           message:
             `The foreign key ${list(columns)} of table ${quote(t.name)} in ${quote(ctx.packageName)} → ${quote(target.info.name)}${list(foreign)}${here} ` +
             (composite

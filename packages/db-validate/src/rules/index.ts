@@ -1,5 +1,10 @@
 import type { Rule } from "../rule.ts";
 import { columnTypes } from "./column-types.ts";
+import { coreTableDuplicate } from "./core-table-duplicate.ts";
+import { foreignKeyType } from "./foreign-key-type.ts";
+import { globalTableScope } from "./global-table-scope.ts";
+import { operatorClass } from "./operator-class.ts";
+import { sharedNames } from "./shared-names.ts";
 import { crossWorkspaceReference } from "./cross-workspace-reference.ts";
 import { documentation } from "./documentation.ts";
 import { naming } from "./naming.ts";
@@ -14,6 +19,11 @@ import { workspaceIndex } from "./workspace-index.ts";
 
 export {
   columnTypes,
+  coreTableDuplicate,
+  foreignKeyType,
+  globalTableScope,
+  operatorClass,
+  sharedNames,
   crossWorkspaceReference,
   documentation,
   naming,
@@ -41,9 +51,14 @@ export const RULES: readonly Rule[] = Object.freeze([
   workspaceForeignKey,
   crossWorkspaceReference,
   uniqueIncludesWorkspace,
+  globalTableScope,
+  foreignKeyType,
+  operatorClass,
   validSchema,
   tableOwnership,
+  sharedNames,
   workspaceIndex,
+  coreTableDuplicate,
   naming,
   columnTypes,
   documentation,

@@ -36,11 +36,16 @@ export const naming: Rule = {
       for (const column of t.config.columns) {
         if (isSnakeCase(column.name)) continue;
         const name = toSnakeCase(column.name);
+        const key = ctx.keyOf(t, column.name);
+        const builder = builderOf(column);
         report({
           table: t.name,
           column: column.name,
           message: `Column ${quote(column.name)} of table ${quote(t.name)} in ${quote(ctx.packageName)} is not snake_case; name it ${quote(name)}.`,
-          suggestion: `${ctx.keyOf(t, column.name)}: ${builderOf(column)}(${quote(name)}, …)`,
+          // An enum or customType column is built by the schema's own function: keep it, change only the name.
+          suggestion: builder
+            ? `${key}: ${builder}(${quote(name)}, …)`
+            : `// keep the builder of ${key} and change only its SQL name (its first argument): ${quote(column.name)} → ${quote(name)}`,
         });
       }
       // Only names written in the schema: a derived name (drizzle's `<table>_<columns>_fk`, …)
@@ -52,7 +57,7 @@ export const naming: Rule = {
         ...t.config.uniqueConstraints.map((u) => ["unique constraint", explicit(u.name, t.table, u.columns), (n: string) => `unique(${quote(n)}).on(…)`] as const),
         ...t.config.columns
           .filter((c) => c.isUnique)
-          .map((c) => ["unique constraint", explicit(c.uniqueName, t.table, [c]), (n: string) => `${ctx.keyOf(t, c.name)}: ${builderOf(c)}(${quote(c.name)}, …).unique(${quote(n)})`] as const),
+          .map((c) => ["unique constraint", explicit(c.uniqueName, t.table, [c]), (n: string) => `// on ${ctx.keyOf(t, c.name)}: .unique(${quote(n)})`] as const),
         ...t.config.checks.map((c) => ["check constraint", c.name, (n: string) => `check(${quote(n)}, sql\`…\`)`] as const),
       ];
       for (const [kind, name, code] of named) {
@@ -60,6 +65,7 @@ export const naming: Rule = {
         const fixed = toSnakeCase(name);
         report({
           table: t.name,
+          ...(kind === "index" ? { index: name } : { constraint: name }),
           message: `The ${kind} ${quote(name)} of table ${quote(t.name)} in ${quote(ctx.packageName)} is not snake_case; name it ${quote(fixed)}.`,
           suggestion: code(fixed),
         });

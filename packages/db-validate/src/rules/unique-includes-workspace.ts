@@ -1,7 +1,13 @@
+import { uniqueKeyName } from "drizzle-orm/pg-core";
 import { WORKSPACE_ID_COLUMN } from "../constants.ts";
 import { quote } from "../naming.ts";
 import { workspaceTables, type Rule } from "../rule.ts";
 import { indexColumnNames } from "../table-info.ts";
+
+/** `workspaceId`, `WorkspaceID`, `workspace__id`: the workspace column misnamed. */
+export function isWorkspaceLookalike(column: string): boolean {
+  return column !== WORKSPACE_ID_COLUMN && column.replace(/_/g, "").toLowerCase() === "workspaceid";
+}
 
 /**
  * Error: every unique constraint, unique index and column-level `.unique()` of a
@@ -20,14 +26,20 @@ export const uniqueIncludesWorkspace: Rule = {
   check(ctx, report) {
     for (const t of workspaceTables(ctx)) {
       const ws = `t.${ctx.keyOf(t, WORKSPACE_ID_COLUMN)}`;
-      const flag = (kind: string, name: string | undefined, columns: readonly (string | undefined)[], code: string) => {
+      const flag = (kind: "constraint" | "index", label: string, name: string, columns: readonly (string | undefined)[], code: string) => {
+        // A column that is the workspace column under another name: workspace-column tells the
+        // author to rename it, after which this unique includes workspace_id.
+        if (columns.some((c) => c !== undefined && isWorkspaceLookalike(c))) return;
         const shown = columns.map((c) => c ?? "<expression>");
         report({
           table: t.name,
           ...(columns.length === 1 && columns[0] ? { column: columns[0] } : {}),
+          ...(kind === "index" ? { index: name } : { constraint: name }),
           message:
-            `The ${kind}${name ? ` ${quote(name)}` : ""} on (${shown.join(", ")}) of table ${quote(t.name)} in ${quote(ctx.packageName)} ` +
-            `does not include ${quote(WORKSPACE_ID_COLUMN)}: it is enforced across workspaces and tells one workspace what another holds; make it unique per workspace, on (${[WORKSPACE_ID_COLUMN, ...shown].join(", ")}).`,
+            `The ${label} ${quote(name)} on (${shown.join(", ")}) of table ${quote(t.name)} in ${quote(ctx.packageName)} ` +
+            `does not include ${quote(WORKSPACE_ID_COLUMN)}: it is enforced across workspaces and tells one workspace what another holds; make it unique per workspace, on (${[WORKSPACE_ID_COLUMN, ...shown].join(", ")}). ` +
+            `If the value is a random secret or public id looked up before the workspace is known (an API key hash, a token, an invite code), keep it and exempt this ${kind}: ` +
+            `exemptions: [{ rule: "unique-includes-workspace", table: ${quote(t.name)}, ${kind}: ${quote(name)}, reason: "…" }].`,
           suggestion: code,
         });
       };
@@ -35,20 +47,21 @@ export const uniqueIncludesWorkspace: Rule = {
       for (const u of t.config.uniqueConstraints) {
         const columns = u.columns.map((c) => c.name);
         if (columns.includes(WORKSPACE_ID_COLUMN)) continue;
-        const name = u.getName();
-        flag("unique constraint", name, columns, `unique(${name ? quote(name) : ""}).on(${ws}, ${keys(columns)})`);
+        const name = u.getName() ?? uniqueKeyName(t.table, columns);
+        flag("constraint", "unique constraint", name, columns, `unique(${quote(name)}).on(${ws}, ${keys(columns)})`);
       }
       for (const c of t.config.columns) {
         if (!c.isUnique || c.name === WORKSPACE_ID_COLUMN) continue;
         const name = c.uniqueName ?? `${t.baseName}_${c.name}_unique`;
-        flag("column-level unique", name, [c.name], `// drop .unique() from ${quote(c.name)}, and in the table's extra config:\nunique(${quote(name)}).on(${ws}, t.${ctx.keyOf(t, c.name)})`);
+        flag("constraint", "column-level unique", name, [c.name], `// drop .unique() from ${quote(c.name)}, and in the table's extra config:\nunique(${quote(name)}).on(${ws}, t.${ctx.keyOf(t, c.name)})`);
       }
       for (const i of t.config.indexes) {
         if (!i.config.unique) continue;
         const columns = indexColumnNames(i);
         if (columns.includes(WORKSPACE_ID_COLUMN)) continue;
-        const name = i.config.name;
-        flag("unique index", name, columns, `uniqueIndex(${name ? quote(name) : ""}).on(${ws}, ${keys(columns)})${i.config.where ? ".where(…)" : ""}`);
+        // drizzle-kit's name for an unnamed index.
+        const name = i.config.name ?? `${t.baseName}_${columns.map((c) => c ?? "").join("_")}_index`;
+        flag("index", "unique index", name, columns, `uniqueIndex(${quote(name)}).on(${ws}, ${keys(columns)})${i.config.where ? ".where(…)" : ""}`);
       }
     }
   },

@@ -1,13 +1,12 @@
-import { CORE_PACKAGE, schemaEntities } from "@ydtb/db-registry";
+import { CORE_PACKAGE } from "@ydtb/db-registry";
 import { WORKSPACE_ID_COLUMN } from "../constants.ts";
 import { quote } from "../naming.ts";
 import type { Rule } from "../rule.ts";
 import { describeTable } from "../table-info.ts";
 
 /**
- * Error: the schema module exports only Drizzle pg tables (and relations, enums, sequences),
- * and every foreign key points at a table of this package, of a declared dependency, or of
- * `@ydtb/core`. A reference to an undeclared package names the dependency to add; a
+ * Error: every foreign key points at a table of this package, of a declared dependency, or of
+ * `@ydtb/core`. (Exports that are no Drizzle object are ignored; the report lists them once.) A reference to an undeclared package names the dependency to add; a
  * reference to a table no registered package owns is an error too.
  *
  * @example
@@ -17,13 +16,8 @@ import { describeTable } from "../table-info.ts";
 export const validSchema: Rule = {
   name: "valid-schema",
   severity: "error",
-  description: "The schema exports Drizzle pg tables (relations, enums, sequences allowed); foreign keys point at tables of this package, a declared dependency or @ydtb/core.",
+  description: "Foreign keys point at tables of this package, a declared dependency or @ydtb/core.",
   check(ctx, report) {
-    for (const name of schemaEntities(ctx.manifest.schema).unknown) {
-      report({
-        message: `The schema of ${quote(ctx.packageName)} exports ${quote(name)}, which is not a Drizzle pg table, relation, enum or sequence; move it out of the schema module (the manifest takes \`import * as schema from "./schema"\`).`,
-      });
-    }
     const declared = ctx.manifest.dependencies;
     for (const t of ctx.tables) {
       for (const fk of t.config.foreignKeys) {

@@ -37,10 +37,16 @@ export const workspaceColumn: Rule = {
       if (type !== WORKSPACE_ID_SQL_TYPE) problems.push(`is ${type}, not ${WORKSPACE_ID_SQL_TYPE} like ${WORKSPACES_TABLE}.id`);
       if (!column.notNull) problems.push("allows NULL, which skips every foreign-key check on it");
       if (problems.length === 0) continue;
+      // Indexes that name an operator class of the old type (uuid_ops, …) fail once the type changes.
+      const opClasses = t.config.indexes.flatMap((i) =>
+        i.config.columns.flatMap((c) => ("indexConfig" in c && c.name === WORKSPACE_ID_COLUMN && c.indexConfig?.opClass ? [`${i.config.name ?? "(unnamed index)"} (${c.indexConfig.opClass})`] : [])),
+      );
       report({
         table: t.name,
         column: WORKSPACE_ID_COLUMN,
-        message: `Column ${quote(WORKSPACE_ID_COLUMN)} of table ${quote(t.name)} in ${quote(ctx.packageName)} ${problems.join(" and ")}; declare it as ${WORKSPACE_ID_SQL_TYPE} NOT NULL.`,
+        message:
+          `Column ${quote(WORKSPACE_ID_COLUMN)} of table ${quote(t.name)} in ${quote(ctx.packageName)} ${problems.join(" and ")}; declare it as ${WORKSPACE_ID_SQL_TYPE} NOT NULL.` +
+          (opClasses.length && type !== WORKSPACE_ID_SQL_TYPE ? ` Its indexes name an operator class of the old type, which fails after the change: drop .op(…) on ${WORKSPACE_ID_COLUMN} in ${opClasses.join(", ")}.` : ""),
         suggestion: `${ctx.keyOf(t, WORKSPACE_ID_COLUMN)}: varchar("${WORKSPACE_ID_COLUMN}", { length: ${LENGTH} }).notNull()`,
       });
     }
