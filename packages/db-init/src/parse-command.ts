@@ -3,7 +3,7 @@ import semver from "semver";
 import { UsageError } from "./errors.ts";
 
 /** Every command of `ydtb-db`. */
-export const COMMANDS = ["validate", "plan", "migrate", "rollback", "status", "graph", "check", "repair", "reset", "attribute", "rules"] as const;
+export const COMMANDS = ["validate", "plan", "migrate", "rollback", "status", "graph", "check", "repair", "reset", "attribute", "fingerprint", "rules"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** A `pkg@version` target. */
@@ -61,6 +61,8 @@ Commands:
   repair [--package name]       accept changed checksums of applied migrations (recorded)
   reset --force                 drop every registered table and the history (not in production)
   attribute                     assign unattributed migrations to the packages' current versions
+  fingerprint [--package name]  write each drizzle folder's meta/_ydtb_fingerprint.json from its
+                                files (after db:generate), so a no-op boot need not read them
   rules                         list the validation rules
 
 Options:

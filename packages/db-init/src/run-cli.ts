@@ -23,6 +23,7 @@ import { InitFailedError, ResetRefusedError, UsageError } from "./errors.ts";
 import { formatInitReport } from "./init-report.ts";
 import { initDatabase } from "./init-database.ts";
 import { parseCommand, USAGE, type Command } from "./parse-command.ts";
+import { fingerprintChecks, formatFingerprintChecks, writeFingerprints } from "./fingerprint-report.ts";
 import { formatGraph, packageEdges } from "./format-graph.ts";
 
 /** Where the command line writes, and what it reads: injectable for tests. */
@@ -131,9 +132,10 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
         ...(command.tables ? { tables: command.tables } : {}),
         errorsOnly: command.errorsOnly,
       });
-      const ok = report.ok && failures.length === 0;
-      print({ ...report, ok, discoveryFailures: failures }, () =>
-        [formatValidationReport(report, { verbose: command.verbose }), ...failures.map((f) => `${f.package} (${f.file}): ${f.message}`)].join("\n"),
+      const fingerprints = fingerprintChecks(command.package ? all.filter((m) => m.packageName === command.package) : all);
+      const ok = report.ok && failures.length === 0 && fingerprints.every((c) => c.status !== "stale");
+      print({ ...report, ok, discoveryFailures: failures, fingerprints }, () =>
+        [formatValidationReport(report, { verbose: command.verbose }), ...formatFingerprintChecks(fingerprints), ...failures.map((f) => `${f.package} (${f.file}): ${f.message}`)].join("\n"),
       );
       return ok ? EXIT.ok : EXIT.failure;
     }
@@ -145,7 +147,14 @@ async function execute(command: Command, io: CliIO, print: Print): Promise<numbe
     }
     case "attribute": {
       const results = attributeAll(all);
+      // The versions file is part of the fingerprint: rewrite it where attribution changed that file.
+      writeFingerprints(all.filter((m) => results.some((r) => r.written && r.package === m.packageName)));
       print(results, () => results.map((r) => `${r.package}: ${r.message}`).join("\n") || "nothing to attribute");
+      return EXIT.ok;
+    }
+    case "fingerprint": {
+      const written = writeFingerprints(selected.filter((m) => !command.package || m.packageName === command.package));
+      print(written, () => written.map((w) => `${w.package}: ${w.file ?? "TypeScript migrations: no fingerprint needed"}`).join("\n"));
       return EXIT.ok;
     }
     case "check": {

@@ -7,6 +7,9 @@ export type MigrateMode = "per-migration" | "all";
 /** Default {@link MigrateMode}: one transaction per migration. */
 export const DEFAULT_MIGRATE_MODE: MigrateMode = "per-migration";
 
+/** Default of `MigrateOptions.fingerprints`: a no-op run trusts current-looking fingerprints. */
+export const DEFAULT_TRUST_FINGERPRINTS = true;
+
 /** Options of `migrate()`. */
 export interface MigrateOptions {
   /** Default `{ kind: "latest" }`. */
@@ -30,4 +33,13 @@ export interface MigrateOptions {
   /** Default `HISTORY_TABLE` (`ydtb_schema_history`); also names the lock. */
   readonly historyTable?: string;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Default true ({@link DEFAULT_TRUST_FINGERPRINTS}): a package whose drizzle folder carries a
+   * current-looking fingerprint (`meta/_ydtb_fingerprint.json`: its journal and versions file
+   * unchanged, no file added or removed) is not read when the database already matches it; any
+   * run with work to do reads and checks every file. A migration edited in place without
+   * regenerating the fingerprint is then reported by `ydtb-db validate` and `check`, not by a
+   * no-op run. False reads every file on every run.
+   */
+  readonly fingerprints?: boolean;
 }
