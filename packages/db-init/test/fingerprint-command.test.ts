@@ -1,11 +1,15 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { appendFileSync, existsSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../src/index.ts";
 import { captureIO, copyWorkspace, removeWorkspace } from "./helpers.ts";
 
 const root = copyWorkspace({ packages: ["db-core", "basic"] });
-afterAll(() => removeWorkspace(root));
+const released = copyWorkspace({ packages: ["db-core", "basic"] });
+afterAll(() => {
+  removeWorkspace(root);
+  removeWorkspace(released);
+});
 const fingerprintFile = join(root, "packages/basic/drizzle/meta/_ydtb_fingerprint.json");
 
 interface Fingerprints {
@@ -14,9 +18,24 @@ interface Fingerprints {
 }
 
 async function run(...args: string[]) {
+  return runIn(root, ...args);
+}
+
+async function runIn(workspace: string, ...args: string[]) {
   const c = captureIO();
-  const code = await runCli([...args, "--root", root], c.io);
+  const code = await runCli([...args, "--root", workspace], c.io);
   return { code, c };
+}
+
+/** A new migration as drizzle-kit writes it (file + journal entry), then its fingerprint as db:generate writes it. */
+async function generateMigration(workspace: string, tag: string): Promise<void> {
+  const folder = join(workspace, "packages/basic/drizzle");
+  writeFileSync(join(folder, `${tag}.sql`), "CREATE INDEX IF NOT EXISTS ydtb_basic_extra_idx ON ydtb_basic_notes (workspace_id);");
+  const journalFile = join(folder, "meta/_journal.json");
+  const journal = JSON.parse(readFileSync(journalFile, "utf8")) as { entries: { idx: number; tag: string; when: number; version: string; breakpoints: boolean }[] };
+  journal.entries.push({ idx: journal.entries.length, version: "7", when: Date.now(), tag, breakpoints: true });
+  writeFileSync(journalFile, JSON.stringify(journal, null, 2));
+  expect((await runIn(workspace, "fingerprint", "--package", "@ydtb/basic")).code).toBe(0);
 }
 
 describe("ydtb-db fingerprint and validate", () => {
@@ -42,5 +61,16 @@ describe("ydtb-db fingerprint and validate", () => {
     expect([missing.code, missing.c.json<Fingerprints>().fingerprints[0]!.status]).toEqual([0, "missing"]);
     await run("fingerprint", "--package", "@ydtb/basic");
     expect(existsSync(fingerprintFile)).toBe(true);
+  });
+
+  test("attribute rewrites the fingerprint of the packages whose versions file it changed", async () => {
+    // The version bump first: the manifests are imported once per process.
+    const pkgFile = join(released, "packages/basic/package.json");
+    writeFileSync(pkgFile, readFileSync(pkgFile, "utf8").replace(/"version": "[^"]+"/, '"version": "1.2.0"'));
+    await generateMigration(released, "0002_extra");
+    const attributed = await runIn(released, "attribute", "--json");
+    expect(attributed.c.json<{ package: string; attributed: string[] }[]>().find((r) => r.package === "@ydtb/basic")?.attributed).toEqual(["0002_extra"]);
+    const checked = await runIn(released, "validate", "--json", "--package", "@ydtb/basic");
+    expect([checked.code, checked.c.json<Fingerprints>().fingerprints[0]!.status]).toEqual([0, "current"]);
   });
 });
