@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeDatabases } from "@ydtb/test-db";
 import { checksumSql, FINGERPRINT_FILE, loadFromFingerprint, loadPackageMigrations, migrate, PlanConflictError, verifyFingerprint, writeFingerprint } from "../src/index.ts";
-import { coreManifest, folderManifest, removeTempDirs, tempDir, writeFolder } from "./fixtures/fixture-packages.ts";
+import { basicManifest, coreManifest, folderManifest, removeTempDirs, tempDir, writeFolder } from "./fixtures/fixture-packages.ts";
 
 const NAME = "@ydtb/fx-fp";
 
@@ -35,6 +35,13 @@ function addMigration(folder: string, tag: string, up: string): void {
 afterAll(removeTempDirs);
 
 describe("migrations fingerprint (no database)", () => {
+  test("the repository's drizzle folders carry current fingerprints (CI fails here on a migration edited without `ydtb-db fingerprint`)", () => {
+    expect([coreManifest, basicManifest].map((m) => [m.packageName, verifyFingerprint(m).status])).toEqual([
+      ["@ydtb/core", "current"],
+      ["@ydtb/basic", "current"],
+    ]);
+  });
+
   test("a written fingerprint is current and stands in for the files: same ids, checksums, versions; bodies read on demand", () => {
     const { manifest } = fingerprinted({ "1.0.0": ["0000_a"] });
     expect(verifyFingerprint(manifest)).toMatchObject({ status: "current", changed: [] });
