@@ -69,7 +69,8 @@ describe("ydtb-db fingerprint and validate", () => {
     writeFileSync(pkgFile, readFileSync(pkgFile, "utf8").replace(/"version": "[^"]+"/, '"version": "1.2.0"'));
     await generateMigration(released, "0003_extra");
     const attributed = await runIn(released, "attribute", "--json");
-    expect(attributed.c.json<{ results: { package: string; attributed: string[] }[] }>().results.find((r) => r.package === "@ydtb/basic")?.attributed).toEqual(["0003_extra"]);
+    // 0002_workspace_rls is not released yet either: 1.2.0 takes it with the new one.
+    expect(attributed.c.json<{ results: { package: string; attributed: string[] }[] }>().results.find((r) => r.package === "@ydtb/basic")?.attributed).toEqual(["0002_workspace_rls", "0003_extra"]);
     const checked = await runIn(released, "validate", "--json", "--package", "@ydtb/basic");
     expect([checked.code, checked.c.json<Fingerprints>().fingerprints[0]!.status]).toEqual([0, "current"]);
   });
