@@ -173,7 +173,10 @@ export async function initDatabase(options: InitOptions): Promise<InitResult> {
       ...(options.migrate?.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.migrate.lockTimeoutMs } : {}),
       ...(options.migrate?.historyTable ? { historyTable: options.migrate.historyTable } : {}),
     });
-    state.migration = await migrate(options.db, manifests, { ...options.migrate, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    // In development files change under the running app: read them every time rather than trust
+    // fingerprints, so an edited applied migration is refused at once, not at the next validate.
+    const fingerprints = mode !== "development";
+    state.migration = await migrate(options.db, manifests, { fingerprints, ...options.migrate, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     state.steps = state.migration.steps.map(toReported);
   } catch (error) {
     const partial = (error as { result?: MigrationRunResult }).result;

@@ -14,6 +14,7 @@ import { checkWorkspaceRoot, findWorkspaceRoot } from "./cli/workspace-root.ts";
 import { neededExtensions } from "./ensure-extensions.ts";
 import { InitFailedError, ResetRefusedError, UsageError } from "./errors.ts";
 import { formatInitReport } from "./init-report.ts";
+import { fingerprintChecks, formatFingerprintChecks, writeFingerprints } from "./fingerprint-report.ts";
 import { lintDatabases, lintPending } from "./lint-databases.ts";
 import { parseCommand, type Command } from "./parse-command.ts";
 import { readStrictVersions } from "./strict-versions.ts";
@@ -134,10 +135,17 @@ async function execute(command: Command, io: CliIO, print: Print, c: Colors, err
         ...(command.tables ? { tables: command.tables } : {}),
         errorsOnly: command.errorsOnly,
       });
+      const reported = command.package ? all.filter((m) => m.packageName === command.package) : all;
       // The migrations not released yet are what ships next: lint them too.
-      const lint = await lintDatabases(command.package ? all.filter((m) => m.packageName === command.package) : all, { strict: command.strict, rootDir: root });
-      const ok = report.ok && failures.length === 0 && lint.ok;
-      print({ ...report, ok, lint, discoveryFailures: failures }, () => [formatValidationReport(report, { verbose: command.verbose }), formatLintReport(lint), ...describeFailures()].join("\n"), ok);
+      const lint = await lintDatabases(reported, { strict: command.strict, rootDir: root });
+      // A stale fingerprint would let a no-op boot miss an edited migration: it fails validate.
+      const fingerprints = fingerprintChecks(reported);
+      const ok = report.ok && failures.length === 0 && lint.ok && fingerprints.every((f) => f.status !== "stale");
+      print(
+        { ...report, ok, lint, fingerprints, discoveryFailures: failures },
+        () => [formatValidationReport(report, { verbose: command.verbose }), formatLintReport(lint), ...formatFingerprintChecks(fingerprints), ...describeFailures()].join("\n"),
+        ok,
+      );
       return ok ? EXIT.ok : EXIT.failure;
     }
     case "lint": {
@@ -168,7 +176,14 @@ async function execute(command: Command, io: CliIO, print: Print, c: Colors, err
     }
     case "attribute": {
       const results = attributeAll(all);
+      // The versions file is part of the fingerprint: rewrite it where attribution changed that file.
+      writeFingerprints(all.filter((m) => results.some((r) => r.written && r.package === m.packageName)));
       print({ results }, () => results.map((r) => `${r.package}: ${r.message}`).join("\n") || "nothing to attribute");
+      return EXIT.ok;
+    }
+    case "fingerprint": {
+      const written = writeFingerprints(selected.filter((m) => !command.package || m.packageName === command.package));
+      print({ fingerprints: written }, () => written.map((w) => `${w.package}: ${w.file ?? "TypeScript migrations: no fingerprint needed"}`).join("\n"));
       return EXIT.ok;
     }
     case "check": {

@@ -14,8 +14,8 @@ afterAll(() => {
   for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A workspace copy whose @ydtb/basic has one more, unreleased migration with `sql`. */
-function withUnreleasedMigration(sql: string): string {
+/** A workspace copy whose @ydtb/basic has one more, unreleased migration with `sql`, fingerprinted as `db:generate` leaves it. */
+async function withUnreleasedMigration(sql: string): Promise<string> {
   const root = copyWorkspace({ packages: ["db-core", "basic"] });
   roots.push(root);
   const folder = join(root, "packages", "basic", "drizzle");
@@ -23,6 +23,7 @@ function withUnreleasedMigration(sql: string): string {
   const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as { entries: object[] };
   journal.entries.push({ idx: 3, version: "7", when: Date.now(), tag: "0003_next", breakpoints: true });
   writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal, null, 2));
+  expect(await runCli(["fingerprint", "--package", "@ydtb/basic", "--root", root], captureIO().io)).toBe(0);
   return root;
 }
 
@@ -44,7 +45,7 @@ describe("ydtb-db lint", () => {
   });
 
   test("an unreleased risky migration: a warning, an error with --strict; validate lints it too; a reasoned exemption clears it", async () => {
-    const root = withUnreleasedMigration(`ALTER TABLE "ydtb_basic_notes" DROP COLUMN "body";`);
+    const root = await withUnreleasedMigration(`ALTER TABLE "ydtb_basic_notes" DROP COLUMN "body";`);
     const lint = captureIO();
     expect(await runCli(["lint", "--json", "--root", root], lint.io)).toBe(0);
     expect(lint.json<LintReport>().findings.map((f) => [f.rule, f.migration, f.file, f.line])).toEqual([["dropping-column", "0003_next", "packages/basic/drizzle/0003_next.sql", 1]]);
@@ -74,7 +75,7 @@ describe("ydtb-db lint", () => {
 
 describeDatabases("ydtb-db lint --pending", (target) => {
   test("lints what migrate would run on this database: tables the plan creates are new, tables already there are not", async () => {
-    const root = withUnreleasedMigration(
+    const root = await withUnreleasedMigration(
       `CREATE TABLE "ydtb_basic_archive" ("workspace_id" varchar(20) NOT NULL, "id" text NOT NULL);\n--> statement-breakpoint\n` +
         `CREATE INDEX "ydtb_basic_archive_idx" ON "ydtb_basic_archive" ("workspace_id");\n--> statement-breakpoint\n` +
         `ALTER TABLE "ydtb_basic_notes" DROP COLUMN "body";`,

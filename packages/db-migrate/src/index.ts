@@ -28,6 +28,7 @@ export { MAX_STORED_ERROR_LENGTH, recordMigration, storableText, type HistoryEnt
 export { checksumSql, checksumTypeScript, migrationDigest, normaliseSql } from "./load/checksum.ts";
 export { impliedDependencies } from "./load/implied-dependencies.ts";
 export { loadMigrations, loadPackageMigrations, migrationIdsOf } from "./load/load-migrations.ts";
+export { computeFingerprint, FINGERPRINT_FILE, loadFromFingerprint, verifyFingerprint, writeFingerprint, type FingerprintCheck, type FingerprintStatus, type MigrationsFingerprint } from "./load/migrations-fingerprint.ts";
 export { JOURNAL_FILE, readJournal, type JournalEntry } from "./load/read-journal.ts";
 export { readVersionAttribution, VERSIONS_FILE, type VersionAttribution } from "./load/read-versions-file.ts";
 export { compareNames } from "./model/compare-names.ts";
@@ -59,7 +60,7 @@ export { defaultAppliedBy } from "./run/applied-by.ts";
 export { countQueries, type QueryCounter } from "./run/counting-session.ts";
 export type { MigrationLockAdapter } from "./run/lock-adapter.ts";
 export { migrate } from "./run/migrate.ts";
-export { DEFAULT_MIGRATE_MODE, type MigrateMode, type MigrateOptions } from "./run/migrate-options.ts";
+export { DEFAULT_MIGRATE_MODE, DEFAULT_TRUST_FINGERPRINTS, type MigrateMode, type MigrateOptions } from "./run/migrate-options.ts";
 export { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock, type MigrationLockOptions } from "./run/migration-lock.ts";
 export { prepareMigration, prepareSteps, type PreparedStep } from "./run/prepare-steps.ts";
 export { runMigration } from "./run/run-migration.ts";

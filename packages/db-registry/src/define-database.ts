@@ -1,4 +1,4 @@
-import { getTableConfig } from "drizzle-orm/pg-core";
+import { getTableColumns } from "drizzle-orm";
 import { ManifestError, type ManifestIssue } from "./errors.ts";
 import { callerFile, packageDirOf } from "./manifest-location.ts";
 import { dependencyRecord, manifestErrorMap, manifestInputSchema } from "./manifest-input-schema.ts";
@@ -122,7 +122,9 @@ function crossFieldIssues(input: Record<string, unknown>): ManifestIssue[] {
       seen.add(name);
     });
   }
-  const columnsByTable = new Map(tables.map((t) => [tableName(t), new Set(getTableConfig(t).columns.map((c) => c.name))]));
+  // getTableColumns, not getTableConfig: the config runs each table's index/key builder, and
+  // only the column names are needed here (validation builds the config later, cached).
+  const columnsByTable = new Map(tables.map((t) => [tableName(t), new Set(Object.values(getTableColumns(t)).map((c) => c.name))]));
   const known = () => [...columnsByTable.keys()].map(quote).join(", ") || "none";
   if (isPlainRecord(input.descriptions)) {
     for (const [table, description] of Object.entries(input.descriptions)) {

@@ -76,7 +76,15 @@ const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v
 const packageName = z.string().refine((v) => SCOPED_NAME.test(v), {
   error: (i) => `${quote(i.input)} is not a scoped npm package name; write it as "@scope/name", e.g. "@ydtb/notes"`,
 });
-const range = z.string().refine((v) => semver.validRange(v) !== null, {
+// Every manifest names the same few ranges ("^1.0.0"); semver's Range parse is the dear part of a
+// manifest check, so each distinct string is parsed once per process.
+const validRanges = new Map<string, boolean>();
+function isValidRange(v: string): boolean {
+  let valid = validRanges.get(v);
+  if (valid === undefined) validRanges.set(v, (valid = semver.validRange(v) !== null));
+  return valid;
+}
+const range = z.string().refine(isValidRange, {
   error: (i) => `${quote(i.input)} is not a semver range; write e.g. "^1.0.0" (or "*" for any version)`,
 });
 
@@ -105,6 +113,8 @@ const tool = z.object({
 const reason = (what: string) =>
   z.string({ error: `${what} needs a reason: say why, in words` }).trim().min(1, `${what} needs a reason: say why, in words`);
 
+const migrationList = z.array(migration);
+
 // Not z.union: a union reports only "no branch matched", and the author needs to know which
 // migration's which field is wrong.
 const migrations = z.custom<string | URL | MigrationDefinition[]>().superRefine((value, ctx) => {
@@ -120,9 +130,13 @@ const migrations = z.custom<string | URL | MigrationDefinition[]>().superRefine(
     ctx.addIssue({ code: "custom", message: `is ${describeValue(value)}; ${FIELD_HELP.migrations}` });
     return;
   }
-  const parsed = z.array(migration).safeParse(value, { error: errorMapOf("migrations") });
+  const parsed = migrationList.safeParse(value, { error: errorMapOf("migrations") });
   if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path as PropertyKey[] });
 });
+
+// Built once, not per manifest.
+const dependencyList = z.array(packageName);
+const dependencyRanges = z.record(packageName, range);
 
 // A record of ranges, or a list of names meaning "any version of each".
 const dependencies = z.custom<Record<string, string> | string[]>().superRefine((value, ctx) => {
@@ -131,8 +145,8 @@ const dependencies = z.custom<Record<string, string> | string[]>().superRefine((
     return;
   }
   const inner = Array.isArray(value)
-    ? z.array(packageName).safeParse(value, { error: errorMapOf("dependencies") })
-    : z.record(packageName, range).safeParse(value, { error: errorMapOf("dependencies") });
+    ? dependencyList.safeParse(value, { error: errorMapOf("dependencies") })
+    : dependencyRanges.safeParse(value, { error: errorMapOf("dependencies") });
   if (inner.success) return;
   for (const issue of inner.error.issues) {
     // A bad key of a record: name the key itself, not the record.

@@ -1,5 +1,5 @@
 /** Every command of `ydtb-db`. */
-export const COMMANDS = ["validate", "plan", "migrate", "rollback", "status", "graph", "sql", "check", "repair", "baseline", "resolve", "reset", "attribute", "rules", "lint"] as const;
+export const COMMANDS = ["validate", "plan", "migrate", "rollback", "status", "graph", "sql", "check", "repair", "baseline", "resolve", "reset", "attribute", "fingerprint", "rules", "lint"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** An option of the command line, as `util.parseArgs` reads it, with its help line. */
@@ -80,7 +80,7 @@ const run = ["strict-versions", "migration-lock-timeout", "lock-retries", "state
 /** The commands, their options and examples: the single source of help and parsing. */
 export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
   validate: {
-    summary: "check every package's schema and the dependency graph against the rules, and lint the unreleased migrations; exit 1 on any error in the packages reported",
+    summary: "check every package's schema and the dependency graph against the rules, lint the unreleased migrations and check the migrations fingerprints; exit 1 on any error (or stale fingerprint) in the packages reported",
     usage: "[--package <name>] [--errors-only] [--rule <name>]... [--table <sql name>]... [--strict]",
     positionals: 0,
     options: [...common, "package", "errors-only", "rule", "table", "strict"],
@@ -92,7 +92,7 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
       "ydtb-db validate --package @ydtb/basic --verbose",
       "ydtb-db validate --strict",
     ],
-    json: "{ ok, command, errorCount, warningCount, packages: [{ package, ok, errorCount, warningCount, diagnostics, ignoredExports }], lint: LintReport, discoveryFailures }",
+    json: "{ ok, command, errorCount, warningCount, packages: [{ package, ok, errorCount, warningCount, diagnostics, ignoredExports }], lint: LintReport, fingerprints: [{ package, status: current|stale|missing, changed, file? }], discoveryFailures }",
   },
   plan: {
     summary: "show what migrate (or rollback with --to/--steps) would run, without running it",
@@ -198,7 +198,16 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, CommandSpec>> = {
     positionals: 0,
     options: [...common],
     examples: ["ydtb-db attribute"],
-    json: "{ ok, command, results: [{ package, message }] }",
+    json: "{ ok, command, results: [{ package, version, attributed, written, file?, message }] } (rewrites the fingerprint of each package whose versions file it changed)",
+  },
+  fingerprint: {
+    summary:
+      "write each drizzle folder's meta/_ydtb_fingerprint.json from its files (db:generate runs it), so a no-op boot need not read every migration; `validate` fails on a stale one",
+    usage: "[--package <name>]",
+    positionals: 0,
+    options: [...common, "package"],
+    examples: ["ydtb-db fingerprint", "ydtb-db fingerprint --package @ydtb/basic", "ydtb-db fingerprint --json"],
+    json: "{ ok, command, fingerprints: [{ package, file? }] } (no file: TypeScript migrations, nothing to write)",
   },
   rules: {
     summary: "list the validation rules and the migration lint rules",

@@ -7,6 +7,9 @@ export type MigrateMode = "per-migration" | "all";
 /** Default {@link MigrateMode}: one transaction per migration. */
 export const DEFAULT_MIGRATE_MODE: MigrateMode = "per-migration";
 
+/** Default of `MigrateOptions.fingerprints`: a no-op run trusts current-looking fingerprints. */
+export const DEFAULT_TRUST_FINGERPRINTS = true;
+
 /** Options of `migrate()`. */
 export interface MigrateOptions {
   /** Default `{ kind: "latest" }`. */
@@ -44,4 +47,13 @@ export interface MigrateOptions {
   readonly lockRetryBackoffMs?: number;
   /** `statement_timeout` of each transactional migration, ms; 0 = none (default). The manifest's `statementTimeout` wins. */
   readonly statementTimeoutMs?: number;
+  /**
+   * Default true ({@link DEFAULT_TRUST_FINGERPRINTS}): a package whose drizzle folder carries a
+   * current-looking fingerprint (`meta/_ydtb_fingerprint.json`: its journal and versions file
+   * unchanged, no file added or removed) is not read when the database already matches it; any
+   * run with work to do reads and checks every file. A migration edited in place without
+   * regenerating the fingerprint is then reported by `ydtb-db validate` and `check`, not by a
+   * no-op run. False reads every file on every run.
+   */
+  readonly fingerprints?: boolean;
 }

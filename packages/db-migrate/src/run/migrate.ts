@@ -5,7 +5,8 @@ import { MigrationFailedError } from "../errors/run-errors.ts";
 import { buildPackageGraph, topologicalOrder } from "../graph/package-graph.ts";
 import { historyTableNames, type HistoryTableNames } from "../history/history-schema.ts";
 import { ensureHistoryTables, historyTablesExist, readApplied, readVersionRows, writeVersionRows } from "../history/history-store.ts";
-import { loadMigrations } from "../load/load-migrations.ts";
+import { loadMigrations, loadPackageMigrations } from "../load/load-migrations.ts";
+import { loadFromFingerprint } from "../load/migrations-fingerprint.ts";
 import type { LoadedPackage } from "../model/loaded-package.ts";
 import type { MigrationPlan } from "../model/plan-types.ts";
 import type { MigrationRunResult, PackageVersionState, StepError, StepResult } from "../model/run-result.ts";
@@ -15,7 +16,7 @@ import { defaultAppliedBy } from "./applied-by.ts";
 import type { QueryCounter } from "./counting-session.ts";
 import { executeAll } from "./execute-all.ts";
 import { executePerMigration } from "./execute-per-migration.ts";
-import { DEFAULT_MIGRATE_MODE, type MigrateOptions } from "./migrate-options.ts";
+import { DEFAULT_MIGRATE_MODE, DEFAULT_TRUST_FINGERPRINTS, type MigrateOptions } from "./migrate-options.ts";
 import { withMigrationLock } from "./migration-lock.ts";
 import { prepareSteps } from "./prepare-steps.ts";
 import type { BlockerProbe } from "./lock-retries.ts";
@@ -47,7 +48,11 @@ import { stepResult, type RunContext } from "./step-records.ts";
  */
 export async function migrate(db: Database, manifests: readonly DatabaseManifest[], options: MigrateOptions = {}): Promise<MigrationRunResult> {
   const started = performance.now();
-  const packages = loadMigrations(manifests);
+  // Fingerprints stand in for the files until the plan turns out to have work: then every file
+  // is read and checked (reload), so what runs and what is refused never rest on a fingerprint.
+  const trusted = options.fingerprints ?? DEFAULT_TRUST_FINGERPRINTS;
+  const packages = trusted ? manifests.map((m) => loadFromFingerprint(m) ?? loadPackageMigrations(m)) : loadMigrations(manifests);
+  const reload = () => loadMigrations(manifests);
   const order = topologicalOrder(buildPackageGraph(packages)); // graph errors before taking the lock
   const tables = historyTableNames(options.historyTable);
   const counter: QueryCounter = { count: 0 };
@@ -57,7 +62,7 @@ export async function migrate(db: Database, manifests: readonly DatabaseManifest
   let run: LockedRun | undefined;
   try {
     await withMigrationLock(db, { lockTimeoutMs: options.lockTimeoutMs, historyTable: tables.history, counter }, async (conn) => {
-      run = await migrateLocked(conn, { db, packages, order, tables, options });
+      run = await migrateLocked(conn, { db, packages, reload: trusted ? reload : undefined, order, tables, options });
       // A failed run fails the locked work: a release that fails too then keeps it (LockReleaseError.runError).
       if (run.failure) throw failed(run, run.failure);
     });
@@ -74,21 +79,26 @@ type LockedRun = Awaited<ReturnType<typeof migrateLocked>>;
 interface LockedInput {
   readonly db: Database;
   readonly packages: readonly LoadedPackage[];
+  /** Reads every file when `packages` came from fingerprints and the summary did not settle the run. */
+  readonly reload: (() => readonly LoadedPackage[]) | undefined;
   readonly order: readonly string[];
   readonly tables: HistoryTableNames;
   readonly options: MigrateOptions;
 }
 
 async function migrateLocked(conn: Connection, input: LockedInput): Promise<{ result: MigrationRunResult; failure?: StepError }> {
-  const { packages, order, tables, options } = input;
+  const { order, tables, options } = input;
+  let packages = input.packages;
   const dryRun = options.dryRun ?? false;
   const exists = dryRun ? await historyTablesExist(conn, tables) : (await ensureHistoryTables(conn, tables), true);
-  const plannerInput = { packages, order, target: options.target, cascade: options.cascade, allowOutOfOrder: options.allowOutOfOrder };
+  const plannerInput = () => ({ packages, order, target: options.target, cascade: options.cascade, allowOutOfOrder: options.allowOutOfOrder });
 
   // The planner answers from the versions summary when it can (the no-op); else from the applied set.
-  const first: RunDecision = exists ? planRun({ ...plannerInput, state: { kind: "summary", versions: await readVersionRows(conn, tables) } }) : { kind: "needs-applied" };
+  const first: RunDecision = exists ? planRun({ ...plannerInput(), state: { kind: "summary", versions: await readVersionRows(conn, tables) } }) : { kind: "needs-applied" };
+  // Work to do (or a checksum to check): plan from the files themselves, not their fingerprints.
+  if (first.kind === "needs-applied" && input.reload) packages = input.reload();
   const applied = first.kind === "needs-applied" && exists ? await readApplied(conn, tables) : [];
-  const decision = first.kind === "plan" ? first : planRun({ ...plannerInput, state: { kind: "applied", applied } });
+  const decision = first.kind === "plan" ? first : planRun({ ...plannerInput(), state: { kind: "applied", applied } });
   const { plan } = decision;
   const finish = (steps: readonly StepResult[], versions: readonly PackageVersionState[]): MigrationRunResult => ({
     plan,
