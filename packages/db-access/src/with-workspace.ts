@@ -1,6 +1,7 @@
 import { is, sql } from "drizzle-orm";
 import { PgTransaction, type PgTransactionConfig } from "drizzle-orm/pg-core";
 import type { Orm } from "@ydtb/db-registry";
+import { postgresError } from "@ydtb/db-client";
 import { MAX_WORKSPACE_ID_LENGTH, RUNTIME_ROLE, WORKSPACE_SETTING } from "./constants.ts";
 import { DbAccessError } from "./errors.ts";
 
@@ -54,18 +55,9 @@ async function inOpenTransaction<T>(tx: Orm, workspaceId: string, fn: (tx: Orm) 
   );
 }
 
-function sqlState(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 function roleError(error: unknown): unknown {
-  const code = sqlState(error);
+  const code = postgresError(error)?.code;
   if (code === "22023" || code === "42704") {
     return new DbAccessError("RUNTIME_ROLE_MISSING", `The runtime role "${RUNTIME_ROLE}" does not exist in this cluster: run the migrations (\`bun run db:migrate\`; every policy migration creates it), or have the operator run CREATE ROLE ${RUNTIME_ROLE} NOLOGIN.`, { cause: error });
   }

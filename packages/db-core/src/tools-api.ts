@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { withWorkspace } from "@ydtb/db-access";
+import { postgresError } from "@ydtb/db-client";
 import { ToolConflictError, type DatabaseManifest, type Orm } from "@ydtb/db-registry";
 import { tools, workspaceTools } from "./schema/tools.ts";
 import { workspaces } from "./schema/workspaces.ts";
@@ -86,7 +87,7 @@ export async function syncTools(db: Orm, manifests: readonly DatabaseManifest[],
       return { inserted: changes.inserts.length, updated: changes.updates.length, deactivated: changes.deactivations.length };
     });
   } catch (error) {
-    const pg = sqlStateOf(error);
+    const pg = postgresError(error);
     throw new ToolError(
       "TOOL_SYNC_FAILED",
       `Syncing the tools catalog (ydtb_tools) failed${pg ? ` with SQLSTATE ${pg.code}: ${pg.message}` : `: ${(error as Error)?.message ?? String(error)}`}. Check that @ydtb/core's migrations are applied (ydtb-db status).`,
@@ -118,16 +119,6 @@ function isEmpty(changes: ReturnType<typeof toolChanges>): boolean {
   return changes.inserts.length + changes.updates.length + changes.deactivations.length === 0;
 }
 
-/** The PostgreSQL error in a driver error's `cause` chain (Drizzle wraps it as "Failed query: …"). */
-function sqlStateOf(error: unknown): { code: string; message: string } | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return { code, message: (current as Error).message };
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 /**
  * The tools catalog, active tools first, by name.

@@ -1,7 +1,7 @@
 import type { Connection } from "@ydtb/db-client";
 import { LockTimeoutError } from "../errors/run-errors.ts";
 import type { MigrationLockAdapter } from "./lock-adapter.ts";
-import { postgresError } from "./postgres-error.ts";
+import { postgresError } from "@ydtb/db-client";
 
 /** SQLSTATE of `lock_timeout` expiring. */
 const LOCK_NOT_AVAILABLE = "55P03";

@@ -3,7 +3,7 @@ import { MigrationFailedError } from "../errors/run-errors.ts";
 import type { BlockingBackend, MigrationFailure, ProgressEvent } from "../model/run-result.ts";
 import { watchBlockers } from "./blocking-backends.ts";
 import { LOCK_NOT_AVAILABLE, retryDelayMs, type LockWaitPolicy } from "./lock-wait.ts";
-import { postgresError } from "./postgres-error.ts";
+import { postgresError } from "@ydtb/db-client";
 
 /** Where to look for blockers while a migration waits: the pool beside the locked connection, and that connection's backend pid (server only). */
 export interface BlockerProbe {

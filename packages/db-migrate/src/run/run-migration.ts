@@ -3,7 +3,7 @@ import { MigrationFailedError } from "../errors/run-errors.ts";
 import { excerpt } from "../sql/source-text.ts";
 import type { PreparedStatement } from "../sql/prepare-sql.ts";
 import type { PreparedStep } from "./prepare-steps.ts";
-import { postgresError } from "./postgres-error.ts";
+import { postgresError } from "@ydtb/db-client";
 
 /**
  * Runs one prepared step on `session` (its transaction, or the locked connection for a

@@ -8,7 +8,7 @@ import type { ProgressEvent, StepResult } from "../model/run-result.ts";
 import type { PreparedStep } from "./prepare-steps.ts";
 import { lockWaitPolicy, type LockWaitPolicy } from "./lock-wait.ts";
 import type { BlockerProbe } from "./lock-retries.ts";
-import { postgresError } from "./postgres-error.ts";
+import { postgresError } from "@ydtb/db-client";
 
 /** What an executor needs: the locked connection, the tables, who runs it. */
 export interface RunContext {
