@@ -1,7 +1,8 @@
 import { is, sql } from "drizzle-orm";
 import { PgTransaction, type PgTransactionConfig } from "drizzle-orm/pg-core";
 import type { Orm } from "@ydtb/db-registry";
-import { postgresError } from "@ydtb/db-client";
+// The subpath, not the package root: drizzle-kit (Node) imports schemas that reach this module, and the root pulls in Bun-only code.
+import { postgresError } from "@ydtb/db-client/postgres-error";
 import { MAX_WORKSPACE_ID_LENGTH, RUNTIME_ROLE, WORKSPACE_SETTING } from "./constants.ts";
 import { DbAccessError } from "./errors.ts";
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { withWorkspace } from "@ydtb/db-access";
-import { postgresError } from "@ydtb/db-client";
+// The subpath, not the package root: drizzle-kit (Node) imports schemas that reach this module, and the root pulls in Bun-only code.
+import { postgresError } from "@ydtb/db-client/postgres-error";
 import { ToolConflictError, type DatabaseManifest, type Orm } from "@ydtb/db-registry";
 import { tools, workspaceTools } from "./schema/tools.ts";
 import { workspaces } from "./schema/workspaces.ts";
