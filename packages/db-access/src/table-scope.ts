@@ -1,4 +1,4 @@
-import { CORE_PACKAGE, type DatabaseManifest } from "@ydtb/db-registry";
+import { compareNames, CORE_PACKAGE, type DatabaseManifest } from "@ydtb/db-registry";
 import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
 import { WORKSPACE_ID_COLUMN } from "./constants.ts";
 
@@ -57,7 +57,7 @@ export function scopedTables(manifest: DatabaseManifest): ScopedTable[] {
     const hasColumn = getTableConfig(table).columns.some((c) => c.name === WORKSPACE_ID_COLUMN);
     byName.set(name, { name, table, workspaceScoped: hasColumn && !isDeclaredGlobal(manifest, name) });
   }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...byName.values()].sort((a, b) => compareNames(a.name, b.name));
 }
 
 /**

@@ -31,7 +31,7 @@ export { loadMigrations, loadPackageMigrations, migrationIdsOf } from "./load/lo
 export { computeFingerprint, FINGERPRINT_FILE, loadFromFingerprint, verifyFingerprint, writeFingerprint, type FingerprintCheck, type FingerprintStatus, type MigrationsFingerprint } from "./load/migrations-fingerprint.ts";
 export { JOURNAL_FILE, readJournal, type JournalEntry } from "./load/read-journal.ts";
 export { readVersionAttribution, VERSIONS_FILE, type VersionAttribution } from "./load/read-versions-file.ts";
-export { compareNames } from "./model/compare-names.ts";
+export { compareNames } from "@ydtb/db-registry";
 export type { Conflict, ConflictKind } from "./model/conflict.ts";
 export type { LoadedMigration, LoadedPackage, MigrationBody } from "./model/loaded-package.ts";
 export { DEFAULT_TARGET, type AppliedMigration, type HeldBack, type MigrationPlan, type MigrationTarget, type PackageAhead, type PackageVersionRow, type PlanStep } from "./model/plan-types.ts";

@@ -4,7 +4,7 @@ import type { DatabaseManifest } from "@ydtb/db-registry";
 import semver from "semver";
 import { migrationIdsOf } from "../load/load-migrations.ts";
 import { readVersionAttribution, VERSIONS_FILE } from "../load/read-versions-file.ts";
-import { compareNames } from "../model/compare-names.ts";
+import { compareNames } from "@ydtb/db-registry";
 
 /** What {@link attributeMigrations} did for one package. */
 export interface AttributionResult {

@@ -1,7 +1,7 @@
 import { alg, Graph } from "@dagrejs/graphlib";
 import { DependencyCycleError, DependencyVersionError, MissingDependencyError } from "../errors/graph-errors.ts";
 import { impliedDependencies } from "../load/implied-dependencies.ts";
-import { compareNames as byName } from "../model/compare-names.ts";
+import { compareNames as byName } from "@ydtb/db-registry";
 import { satisfiesRange } from "./satisfies-range.ts";
 
 /** What the graph needs of a package: a manifest or a loaded package both fit. */
