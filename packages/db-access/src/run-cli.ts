@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { discoverDatabases } from "@ydtb/db-registry";
 import { DbAccessError } from "./errors.ts";
 import { generatePolicyMigration, type GeneratePolicyResult } from "./generate-policy-migration.ts";
+import { runDrizzleKitGenerate } from "./run-drizzle-kit.ts";
 
 /** Where {@link runCli} reads and writes. */
 export interface CliIo {
@@ -41,11 +42,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   if (values.drizzleKit) {
-    // drizzle-kit may ask in the terminal (a rename): it gets the terminal, and the person answers.
-    const child = Bun.spawn([process.execPath, "x", "drizzle-kit", "generate", ...forwarded], { cwd: io.cwd, stdin: "inherit", stdout: "inherit", stderr: "inherit" });
-    const code = await child.exited;
-    if (code !== 0) {
-      io.err(`drizzle-kit generate exited with ${code}; no policy migration written.`);
+    const outcome = await runDrizzleKitGenerate(io.cwd, forwarded);
+    if (!outcome.ok) {
+      io.err(outcome.message);
       return 1;
     }
   }

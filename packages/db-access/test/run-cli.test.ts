@@ -1,7 +1,8 @@
 import { afterEach, expect, test } from "bun:test";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../src/run-cli.ts";
+import { firstErrorLine } from "../src/run-drizzle-kit.ts";
 import { repoRoot } from "./registry-seed.ts";
 
 const dirs: string[] = [];
@@ -54,4 +55,23 @@ test("usage errors exit 2: no command, an unknown option without --drizzle-kit, 
   expect(await runCli(["generate", "--check", "--package", "@ydtb/nope"], c.io)).toBe(2);
   expect(await runCli(["generate", "--check", "--drizzle-kit"], c.io)).toBe(2);
   expect(await runCli(["--help"], c.io)).toBe(0);
+});
+
+test("--drizzle-kit: a schema drizzle-kit cannot import fails the run (drizzle-kit itself exits 0) and writes no policy migration", async () => {
+  const root = workspaceWithoutPolicy();
+  const basic = join(root, "packages/basic");
+  const schemaFile = join(basic, "src/schema.ts");
+  writeFileSync(schemaFile, `import "./no-such-module.ts";\n${readFileSync(schemaFile, "utf8")}`);
+  const run = capture(basic);
+  expect(await runCli(["generate", "--drizzle-kit"], run.io)).toBe(1);
+  expect(run.err.join("\n")).toContain("Cannot find module './no-such-module.ts'");
+  expect(run.err.join("\n")).toContain("no policy migration written");
+  expect(existsSync(join(basic, "drizzle/0002_workspace_rls.sql"))).toBe(false);
+}, 120_000);
+
+test("firstErrorLine finds drizzle-kit's error lines and nothing in a clean run's output", () => {
+  expect(firstErrorLine("Reading config\nError: Cannot find module './x.ts'\nRequire stack:")).toBe("Error: Cannot find module './x.ts'");
+  expect(firstErrorLine("TypeError: x is not a function\n")).toBe("TypeError: x is not a function");
+  expect(firstErrorLine("No schema changes, nothing to migrate 😴\n")).toBeUndefined();
+  expect(firstErrorLine("")).toBeUndefined();
 });
