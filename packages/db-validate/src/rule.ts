@@ -1,4 +1,4 @@
-import { CORE_PACKAGE, isGlobalTable, type DatabaseManifest, type Diagnostic, type Severity } from "@ydtb/db-registry";
+import { CORE_PACKAGE, isGlobalTable, type DatabaseManifest, type Diagnostic, type Severity, type SuggestedFix } from "@ydtb/db-registry";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { toCamelCase } from "./naming.ts";
 import { describeTable, type TableInfo } from "./table-info.ts";
@@ -30,8 +30,10 @@ export interface Finding {
   /** SQL name of the index at fault. */
   readonly index?: string;
   readonly message: string;
-  /** Drizzle code to write, where one fits. */
+  /** Drizzle code to write, where one fits; rendered from `fixes` when left out. */
   readonly suggestion?: string;
+  /** The fix as edits of the schema source (one per choice), see {@link SuggestedFix}. */
+  readonly fixes?: readonly SuggestedFix[];
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { SuggestedFix } from "@ydtb/db-registry";
+import { fixOf } from "../suggested-fix.ts";
 import { CORE_PACKAGE, type DatabaseManifest } from "@ydtb/db-registry";
 import { namedObjects, type NamedObject } from "../named-objects.ts";
 import { quote, tablePrefixOf } from "../naming.ts";
@@ -9,6 +11,18 @@ const where = (o: NamedObject) => (o.namespace === "role" ? "in the cluster" : o
 function prefixed(packageName: string, name: string): boolean {
   const prefix = tablePrefixOf(packageName);
   return name.startsWith(prefix) || (packageName !== CORE_PACKAGE && name === prefix.slice(0, -1));
+}
+
+/** The builder whose first argument is the object's name, by kind (keys and column uniques take it elsewhere). */
+const CALLS: Readonly<Record<string, string>> = { enum: "pgEnum", sequence: "pgSequence", view: "pgView", "materialized view": "pgMaterializedView", schema: "pgSchema", role: "pgRole", "unique constraint": "unique" };
+
+function renameFix(o: NamedObject, to: string): { fixes: SuggestedFix[] } | { suggestion: string } {
+  const index = o.kind === "index" ? (o.object as { config: { unique: boolean } }).config.unique : undefined;
+  const call = index === undefined ? CALLS[o.kind] : index ? "uniqueIndex" : "index";
+  // A column-level .unique("name") is not a call of `unique`: the text alone then.
+  const columnUnique = o.kind === "unique constraint" && !(o.object as { columns?: unknown }).columns;
+  if (!call || columnUnique) return { suggestion: `${quote(o.name)} → ${quote(to)}` };
+  return { fixes: [fixOf([{ kind: "rename", call, from: o.name, to }])] };
 }
 
 type Owners = ReadonlyMap<string, readonly { readonly object: NamedObject; readonly manifest: DatabaseManifest }[]>;
@@ -65,7 +79,7 @@ export const sharedNames: Rule = {
             o.kind === "role"
               ? `The role ${quote(o.name)} of ${quote(ctx.packageName)} does not carry the package prefix; roles are cluster-wide, shared by every database and package: name it ${quote(`${prefix}${o.name}`)}, or leave roles to the platform.`
               : `The ${kindName} of ${quote(ctx.packageName)} is in a namespace every package shares (${where(o)}); name it with the package prefix, e.g. ${quote(`${prefix}${o.name}`)}.`,
-          suggestion: `${quote(o.name)} → ${quote(`${prefix}${o.name}`)}`,
+          ...renameFix(o, `${prefix}${o.name}`),
         });
       }
       const others = (byKey.get(`${o.namespace}\u0000${o.schema}\u0000${o.name}`) ?? []).filter((x) => x.object.object !== o.object);

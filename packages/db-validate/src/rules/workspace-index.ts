@@ -1,3 +1,4 @@
+import { fixOf } from "../suggested-fix.ts";
 import { WORKSPACE_ID_COLUMN } from "../constants.ts";
 import { quote } from "../naming.ts";
 import { workspaceTables, type Rule } from "../rule.ts";
@@ -27,7 +28,7 @@ export const workspaceIndex: Rule = {
         table: t.name,
         column: WORKSPACE_ID_COLUMN,
         message: `Table ${quote(t.name)} of ${quote(ctx.packageName)} has no index or primary key that starts with ${quote(WORKSPACE_ID_COLUMN)}; every query filters by workspace: add one (or lead the primary key with it).`,
-        suggestion: `index(${quote(`${t.baseName}_${WORKSPACE_ID_COLUMN}_idx`)}).on(t.${ctx.keyOf(t, WORKSPACE_ID_COLUMN)})`,
+        fixes: [fixOf([{ kind: "add-entry", table: ctx.variableOf({ manifest: ctx.manifest, info: t }), code: `index(${quote(`${t.baseName}_${WORKSPACE_ID_COLUMN}_idx`)}).on(t.${ctx.keyOf(t, WORKSPACE_ID_COLUMN)})` }])],
       });
     }
   },

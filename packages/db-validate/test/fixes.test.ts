@@ -1,0 +1,90 @@
+import { describe, expect, test } from "bun:test";
+import { basename, join } from "node:path";
+import type { Diagnostic } from "@ydtb/db-registry";
+import { migrate } from "@ydtb/db-migrate";
+import { describeDatabases } from "@ydtb/test-db";
+import { renderFixes } from "../src/suggested-fix.ts";
+import { applyAll, FIXTURES_DIR, migratablePackage, packageNameOf, resetAppliedDir, typecheckApplied, validateModule, type Applied, type Fixture } from "./fix-harness.ts";
+import { coreDatabase } from "./builders.ts";
+
+// Every rule whose suggestion is a change to the schema source has fixtures here, the past
+// wrong fixes among them. Each diagnostic's fixes (data) are applied to the fixture's source
+// mechanically; each result must compile under strict tsc, validate clean for the rule, and
+// migrate: drizzle-kit's SQL for it through our engine, on PGlite and the server.
+
+const FIXTURES: readonly Fixture[] = [
+  { file: "set-null.ts", rule: "cross-workspace-reference" },
+  { file: "self-reference.ts", rule: "cross-workspace-reference" },
+  { file: "unkeyed-target.ts", rule: "cross-workspace-reference" },
+  { file: "misnamed-workspace.ts", rule: "workspace-column" },
+  { file: "missing-workspace.ts", rule: "workspace-column" },
+  { file: "uuid-tenant.ts", rule: "workspace-column" },
+  { file: "workspace-fk.ts", rule: "workspace-foreign-key" },
+  { file: "uniques.ts", rule: "unique-includes-workspace" },
+  { file: "fk-type.ts", rule: "foreign-key-type" },
+  { file: "operator-class.ts", rule: "operator-class" },
+  { file: "workspace-index.ts", rule: "workspace-index" },
+  { file: "table-prefix.ts", rule: "table-prefix" },
+  { file: "naming.ts", rule: "naming" },
+  { file: "column-types.ts", rule: "column-types" },
+  { file: "core-duplicate.ts", rule: "core-table-duplicate" },
+  { file: "shared-names.ts", rule: "shared-names" },
+];
+
+resetAppliedDir();
+const tripped = new Map<string, readonly Diagnostic[]>();
+const applied: Applied[] = [];
+for (const fixture of FIXTURES) {
+  const { diagnostics } = await validateModule(join(FIXTURES_DIR, fixture.file), packageNameOf(fixture.file));
+  const own = diagnostics.filter((d) => d.rule === fixture.rule);
+  tripped.set(fixture.file, own);
+  applied.push(...applyAll(fixture, own));
+}
+// One tsc run for every copy: a run costs seconds, a file milliseconds.
+const tscErrors = await typecheckApplied();
+
+describe("every suggestion is data, applied to the fixture's source", () => {
+  test.each(FIXTURES.map((f) => [f.file, f.rule] as const))("%s trips %s, and each suggestion is its fixes rendered", (file) => {
+    const own = tripped.get(file) ?? [];
+    expect(own.length).toBeGreaterThan(0);
+    for (const d of own) {
+      expect(d.fixes?.length ?? 0).toBeGreaterThan(0);
+      expect(d.suggestion).toBe(renderFixes(d.fixes ?? []));
+    }
+  });
+
+  test.each(applied.map((a) => [basename(a.path), a] as const))("%s compiles under strict tsc and validates clean for its rule", async (_, a) => {
+    expect(tscErrors.get(basename(a.path)) ?? []).toEqual([]);
+    const { diagnostics } = await validateModule(a.path, a.packageName);
+    expect(diagnostics.filter((d) => d.rule === a.fixture.rule).map((d) => d.message)).toEqual([]);
+  });
+
+  test("SET NULL is a choice: NO ACTION or CASCADE, each applied, neither keeps SET NULL", () => {
+    const d = tripped.get("set-null.ts")?.[0];
+    expect(d?.fixes?.map((f) => /NO ACTION|CASCADE/.exec(f.label ?? "")?.[0])).toEqual(["NO ACTION", "CASCADE"]);
+    const copies = applied.filter((a) => a.fixture.file === "set-null.ts");
+    expect(copies.map((a) => a.source.includes("set null"))).toEqual([false, false]);
+    expect(copies.map((a) => a.source.includes('.onDelete("cascade")]'))).toEqual([false, true]);
+  });
+
+  test("a misnamed workspace column is renamed once; no unique gets it twice", () => {
+    const source = applied.find((a) => a.fixture.file === "misnamed-workspace.ts")?.source ?? "";
+    expect(source).toContain('varchar("workspace_id", { length: 20 })');
+    expect(source).not.toContain("t.workspaceId, t.workspaceId");
+  });
+});
+
+describeDatabases("the applied fixes migrate: drizzle-kit's SQL through our engine", (target) => {
+  test("every applied copy, one database per fix option", async () => {
+    const options = [...new Set(applied.map((a) => a.option))];
+    for (const option of options) {
+      const copies = applied.filter((a) => a.option === option);
+      const packages = await Promise.all(copies.map(async (a) => migratablePackage(a, (await validateModule(a.path, a.packageName)).manifest)));
+      const db = await target.fresh();
+      const result = await migrate(db, [coreDatabase, ...packages]);
+      const failed = result.steps.filter((s) => s.status !== "applied" && s.package !== "@ydtb/core");
+      expect(failed).toEqual([]);
+      expect(result.steps.filter((s) => s.package !== "@ydtb/core").length).toBe(copies.length);
+    }
+  });
+});
