@@ -45,13 +45,13 @@ function renderEdit(edit: SchemaEdit): string {
       return `// in ${edit.table}: ${parts.join("; ")}`;
     }
     case "add-column":
-      return `// in ${edit.table}'s columns:\n${edit.column}: ${edit.code},`;
+      return `// in the columns of ${edit.table}:\n${edit.column}: ${edit.code},`;
     case "add-entry":
-      return `// in ${edit.table}'s extra config, (t) => [ … ]:\n${edit.code},`;
+      return `// in the extra config of ${edit.table}, (t) => [ … ]:\n${edit.code},`;
     case "replace-entry":
-      return `// in ${edit.table}'s extra config, instead of ${entryText(edit.entry)}:\n${edit.code},`;
+      return `// in the extra config of ${edit.table}, instead of ${entryText(edit.entry)}:\n${edit.code},`;
     case "set-op":
-      return `// in ${edit.table}'s ${entryText(edit.entry)}: ${edit.to ? `t.${edit.column}.op(${quote(edit.to)})` : `t.${edit.column} (no .op(…): the type's default)`}`;
+      return `// in ${entryText(edit.entry)} of ${edit.table}: ${edit.to ? `t.${edit.column}.op(${quote(edit.to)})` : `t.${edit.column} (no .op(…): the type's default)`}`;
     case "remove-table":
       return `// delete the definition of ${edit.table}, and use core's:`;
     case "import":

@@ -122,7 +122,7 @@ function change(file: ts.SourceFile, edit: SchemaEdit): Change[] {
         if (!arg || !ts.isStringLiteral(arg)) fail(edit, "the builder's first argument is not a string");
         head = text.slice(root.getStart(), arg.getStart()) + JSON.stringify(edit.name) + text.slice(arg.end, root.end);
       }
-      for (const d of edit.drop ?? []) if (d === "references" && !chain.some((c) => (c.expression as ts.PropertyAccessExpression).name.text === d)) fail(edit, `no .${d}(…) on ${edit.column}`);
+      for (const d of edit.drop ?? []) if (!chain.some((c) => (c.expression as ts.PropertyAccessExpression).name.text === d)) fail(edit, `no .${d}(…) on ${edit.column}`);
       const kept = chain.filter((c) => !(edit.drop ?? []).includes((c.expression as ts.PropertyAccessExpression).name.text));
       const tail = kept.map((c) => text.slice((c.expression as ts.PropertyAccessExpression).expression.end, c.end)).join("");
       return [{ start: expr.getStart(), end: expr.end, text: head + tail + (edit.append ?? "") }];

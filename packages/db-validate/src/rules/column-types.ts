@@ -32,6 +32,12 @@ function referencingColumns(ctx: RuleContext, table: PgTable, column: string): R
   return out;
 }
 
+/** The call that made a column an identity: `.generatedAlwaysAsIdentity()` or `.generatedByDefaultAsIdentity()`. */
+function identityCall(column: object): string {
+  const identity = (column as { generatedIdentity?: { type?: string } }).generatedIdentity;
+  return identity?.type === "byDefault" ? "generatedByDefaultAsIdentity" : "generatedAlwaysAsIdentity";
+}
+
 const SERIAL_TYPES = new Set(["PgSerial", "PgSmallSerial", "PgBigSerial53", "PgBigSerial64"]);
 
 /**
@@ -80,7 +86,7 @@ export const columnTypes: Rule = {
             // Referencing columns of other packages are their authors' to change: the message names them.
             fixes: [
               fixOf([
-                { kind: "edit-column", table, column: key, builder: `text(${quote(name)})`, drop: ["generatedAlwaysAsIdentity", "generatedByDefaultAsIdentity"], append: ".$defaultFn(() => crypto.randomUUID())" },
+                { kind: "edit-column", table, column: key, builder: `text(${quote(name)})`, ...(identity ? { drop: [identityCall(column)] } : {}), append: ".$defaultFn(() => crypto.randomUUID())" },
                 ...referencing.filter((r) => r.packageName === ctx.packageName).map((r) => ({ kind: "edit-column" as const, table: r.variable, column: r.key, builder: `text(${quote(r.column)})` })),
               ]),
             ],

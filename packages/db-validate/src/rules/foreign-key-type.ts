@@ -48,7 +48,7 @@ export const foreignKeyType: Rule = {
                         column: key,
                         builder: `${builder}(${quote(column.name)}${/^varchar\((\d+)\)$/.test(want) ? `, { length: ${/\d+/.exec(want)?.[0]} }` : ""})`,
                         // A default of the old type (a uuid's random default) does not fit the new one.
-                        drop: ["defaultRandom"],
+                        ...(column.columnType === "PgUUID" && column.hasDefault ? { drop: ["defaultRandom"] } : {}),
                       },
                     ]),
                   ],

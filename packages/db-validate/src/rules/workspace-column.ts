@@ -64,7 +64,7 @@ export const workspaceColumn: Rule = {
               column: key,
               ...(retyped ? { builder: `varchar("${WORKSPACE_ID_COLUMN}", { length: ${LENGTH} })` } : {}),
               // A uuid column's .defaultRandom() makes no varchar id.
-              ...(retyped ? { drop: ["defaultRandom"] } : {}),
+              ...(retyped && column.columnType === "PgUUID" && column.hasDefault ? { drop: ["defaultRandom"] } : {}),
               ...(column.notNull ? {} : { append: ".notNull()" }),
             },
             ...(retyped ? withOp.flatMap((i) => (i.config.name ? [{ kind: "set-op" as const, table, entry: { call: i.config.unique ? "uniqueIndex" : "index", name: i.config.name }, column: key }] : [])) : []),
