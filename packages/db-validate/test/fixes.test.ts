@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { basename, join } from "node:path";
 import type { Diagnostic } from "@ydtb/db-registry";
 import { migrate } from "@ydtb/db-migrate";
-import { describeDatabases } from "@ydtb/test-db";
+import { describeDatabases, type TestDatabase } from "@ydtb/test-db";
 import { renderFixes } from "../src/suggested-fix.ts";
 import { applyAll, FIXTURES_DIR, migratablePackage, packageNameOf, resetAppliedDir, typecheckApplied, validateModule, type Applied, type Fixture } from "./fix-harness.ts";
 import { coreDatabase } from "./builders.ts";
@@ -33,11 +33,13 @@ const FIXTURES: readonly Fixture[] = [
 
 resetAppliedDir();
 const tripped = new Map<string, readonly Diagnostic[]>();
+const originals = new Map<string, readonly Diagnostic[]>();
 const applied: Applied[] = [];
 for (const fixture of FIXTURES) {
   const { diagnostics } = await validateModule(join(FIXTURES_DIR, fixture.file), packageNameOf(fixture.file));
   const own = diagnostics.filter((d) => d.rule === fixture.rule);
   tripped.set(fixture.file, own);
+  originals.set(fixture.file, diagnostics);
   applied.push(...applyAll(fixture, own));
 }
 // One tsc run for every copy: a run costs seconds, a file milliseconds.
@@ -53,10 +55,14 @@ describe("every suggestion is data, applied to the fixture's source", () => {
     }
   });
 
-  test.each(applied.map((a) => [basename(a.path), a] as const))("%s compiles under strict tsc and validates clean for its rule", async (_, a) => {
+  test.each(applied.map((a) => [basename(a.path), a] as const))("%s compiles under strict tsc, validates clean for its rule, and brings no new error", async (_, a) => {
     expect(tscErrors.get(basename(a.path)) ?? []).toEqual([]);
     const { diagnostics } = await validateModule(a.path, a.packageName);
     expect(diagnostics.filter((d) => d.rule === a.fixture.rule).map((d) => d.message)).toEqual([]);
+    const errorsByRule = (list: readonly Diagnostic[]) => Object.fromEntries([...new Set(list.filter((d) => d.severity === "error").map((d) => d.rule))].map((r) => [r, list.filter((d) => d.severity === "error" && d.rule === r).length]));
+    const before = errorsByRule(originals.get(a.fixture.file) ?? []);
+    const grown = Object.entries(errorsByRule(diagnostics)).filter(([rule, n]) => n > (before[rule] ?? 0));
+    expect(grown).toEqual([]);
   });
 
   test("SET NULL is a choice: NO ACTION or CASCADE, each applied, neither keeps SET NULL", () => {
@@ -74,6 +80,21 @@ describe("every suggestion is data, applied to the fixture's source", () => {
   });
 });
 
+/** Deletes a note a comment points at, in the SET NULL fixture's tables: what happened. */
+async function deleteReferencedNote(db: TestDatabase): Promise<string> {
+  await db.exec(`INSERT INTO ydtb_workspaces (id, name, slug) VALUES ('ws_setnull', 'W', 'ws-setnull')`);
+  await db.exec(`INSERT INTO ydtb_fxsetnull_notes (workspace_id, id) VALUES ('ws_setnull', 'n1')`);
+  await db.exec(`INSERT INTO ydtb_fxsetnull_comments (workspace_id, id, note_id) VALUES ('ws_setnull', 'c1', 'n1')`);
+  try {
+    await db.exec(`DELETE FROM ydtb_fxsetnull_notes WHERE id = 'n1'`);
+  } catch (error) {
+    // The refusal is the outcome under test: its SQLSTATE is the answer.
+    return `refused ${(error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code}`;
+  }
+  const left = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ydtb_fxsetnull_comments`);
+  return `deleted, ${left[0]?.n} comments left`;
+}
+
 describeDatabases("the applied fixes migrate: drizzle-kit's SQL through our engine", (target) => {
   test("every applied copy, one database per fix option", async () => {
     const options = [...new Set(applied.map((a) => a.option))];
@@ -85,6 +106,9 @@ describeDatabases("the applied fixes migrate: drizzle-kit's SQL through our engi
       const failed = result.steps.filter((s) => s.status !== "applied" && s.package !== "@ydtb/core");
       expect(failed).toEqual([]);
       expect(result.steps.filter((s) => s.package !== "@ydtb/core").length).toBe(copies.length);
+      // The SET NULL choice does what its label says: NO ACTION refuses the delete, CASCADE takes the comment along.
+      const setNull = copies.find((a) => a.fixture.file === "set-null.ts");
+      if (setNull) expect(await deleteReferencedNote(db)).toBe(setNull.option === 0 ? "refused 23503" : "deleted, 0 comments left");
     }
   });
 });

@@ -350,8 +350,8 @@ describe("naming", () => {
     // The derived names (ydtb_deals_workspace_id_ydtb_workspaces_id_fk, …) are not reported.
     expect(hits(outcome, "naming")).toEqual([at, { ...at, column: "closedAt" }, at, at]);
     expect(outcome.diagnostics.filter((d) => d.rule === "naming").map((d) => d.suggestion).slice(2)).toEqual([
-      'index("dealsClosedIdx", …) → index("deals_closed_idx", …)',
-      'unique("DealsIdKey", …) → unique("deals_id_key", …)',
+      'index("dealsClosedIdx", …) → index("ydtb_crm_deals_deals_closed_idx", …)',
+      'unique("DealsIdKey", …) → unique("ydtb_crm_deals_deals_id_key", …)',
     ]);
     expect(outcome.diagnostics.find((d) => d.rule === "naming" && !d.column)?.suggestion).toBe('pgTable("ydtb_deals", …) → pgTable("ydtb_crm_deals_deals", …)');
   });

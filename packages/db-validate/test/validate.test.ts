@@ -220,6 +220,7 @@ describe("RULES", () => {
       ["workspace-rls", "error"],
       ["table-ownership", "error"],
       ["shared-names", "error"],
+      ["sql-objects", "error"],
       ["workspace-index", "warning"],
       ["core-table-duplicate", "warning"],
       ["naming", "warning"],

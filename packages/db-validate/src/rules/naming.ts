@@ -60,7 +60,9 @@ export const naming: Rule = {
       ];
       for (const [kind, name, code, call] of named) {
         if (name === undefined || isSnakeCase(name)) continue;
-        const fixed = toSnakeCase(name);
+        // With the package prefix too: index and constraint names share a namespace (shared-names).
+        const snake = toSnakeCase(name);
+        const fixed = snake.startsWith(prefix) ? snake : `${prefix}${snake.replace(/^ydtb_/, "")}`;
         report({
           table: t.name,
           ...(kind === "index" ? { index: name } : { constraint: name }),
