@@ -58,7 +58,9 @@ export type SchemaEdit =
   | { readonly kind: "set-op"; readonly table: string; readonly entry: EntryRef; readonly column: string; readonly to?: string }
   /** The table's definition goes, an import of core's table under the same name replaces it. */
   | { readonly kind: "remove-table"; readonly table: string }
-  | { readonly kind: "import"; readonly from: string; readonly names: readonly string[] };
+  | { readonly kind: "import"; readonly from: string; readonly names: readonly string[] }
+  /** In the object given to `defineDatabase(…)`: the property at `path` set to `value` (code), objects on the way created. */
+  | { readonly kind: "manifest-entry"; readonly path: readonly string[]; readonly value: string };
 
 /** An entry of a table's extra config: its builder, and its name or (unnamed in the source) its `.on(…)` keys. */
 export interface EntryRef {

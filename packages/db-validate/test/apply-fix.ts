@@ -162,7 +162,33 @@ function change(file: ts.SourceFile, edit: SchemaEdit): Change[] {
     }
     case "import":
       return addImport(file, edit);
+    case "manifest-entry":
+      return setManifestEntry(file, edit);
   }
+}
+
+const keyText = (p: ts.ObjectLiteralElementLike) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined);
+
+/** Sets `path` in the object given to `defineDatabase(…)`, writing the objects that are missing. */
+function setManifestEntry(file: ts.SourceFile, edit: SchemaEdit & { kind: "manifest-entry" }): Change[] {
+  const call = nodes(file).find((n): n is ts.CallExpression => ts.isCallExpression(n) && calleeName(n) === "defineDatabase");
+  const first = call?.arguments[0];
+  if (!first || !ts.isObjectLiteralExpression(first)) fail(edit, "no defineDatabase({ … }) in the module");
+  let object: ts.ObjectLiteralExpression = first;
+  for (let i = 0; i < edit.path.length; i++) {
+    const property: ts.ObjectLiteralElementLike | undefined = object.properties.find((p) => keyText(p) === edit.path[i]);
+    const last = i === edit.path.length - 1;
+    if (!property) {
+      const rest = edit.path.slice(i).reduceRight((inner, key, j) => `${JSON.stringify(key)}: ${j === edit.path.length - i - 1 ? inner : `{ ${inner} }`}`, edit.value);
+      const after = object.properties[object.properties.length - 1];
+      return [after ? { start: after.end, end: after.end, text: `, ${rest}` } : { start: object.getStart() + 1, end: object.getStart() + 1, text: ` ${rest} ` }];
+    }
+    if (!ts.isPropertyAssignment(property)) fail(edit, `${edit.path[i]} is not written as key: value`);
+    if (last) return [{ start: property.initializer.getStart(), end: property.initializer.end, text: edit.value }];
+    if (!ts.isObjectLiteralExpression(property.initializer)) fail(edit, `${edit.path[i]} is not an object literal`);
+    object = property.initializer;
+  }
+  return fail(edit, "empty path");
 }
 
 /** Adds the names an import edit lists that the module does not bind yet. */

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { defineDatabase, type DatabaseManifest, type Diagnostic } from "@ydtb/db-registry";
+import { defineDatabase, isDatabaseManifest, type DatabaseManifest, type Diagnostic } from "@ydtb/db-registry";
+import basicDatabase from "../../basic/src/database.ts";
 import * as coreSchema from "../../db-core/src/schema/index.ts";
 import { validateManifest } from "../src/index.ts";
 import { applyFixes } from "./apply-fix.ts";
@@ -32,11 +33,18 @@ export interface Applied {
 
 export const packageNameOf = (file: string) => `@ydtb/fx${file.replace(/\.ts$/, "").replace(/-/g, "")}`;
 
-/** The fixture's module as a manifest (described fully, so documentation stays quiet), validated with core. */
+/** What every fixture is validated and migrated with. */
+export const REGISTERED: readonly DatabaseManifest[] = [coreDatabase, basicDatabase];
+
+/**
+ * The fixture's module as a manifest, validated with core and basic: its default export when it
+ * has one (a fixture of a manifest rule), else its exports described fully (documentation quiet).
+ */
 export async function validateModule(path: string, packageName: string): Promise<{ manifest: DatabaseManifest; diagnostics: readonly Diagnostic[] }> {
-  // A plain object: drizzle-kit's generateDrizzleJson fails on a module namespace (null prototype).
-  const manifest = pkg(packageName, { ...(await import(path)) });
-  return { manifest, diagnostics: validateManifest(manifest, [coreDatabase]).diagnostics };
+  const { default: own, ...exports } = (await import(path)) as Record<string, unknown>;
+  const manifest = isDatabaseManifest(own) ? own : pkg(packageName, exports);
+  if (manifest.packageName !== packageName) throw new Error(`${path} declares ${manifest.packageName}, not ${packageName}`);
+  return { manifest, diagnostics: validateManifest(manifest, REGISTERED).diagnostics };
 }
 
 /**
@@ -92,6 +100,7 @@ const coreJson = async () => (await import("drizzle-kit/api")).generateDrizzleJs
 export async function migratablePackage(applied: Applied, manifest: DatabaseManifest): Promise<DatabaseManifest> {
   const { generateDrizzleJson, generateMigration } = await import("drizzle-kit/api");
   const before = await coreJson();
+  // A plain object: drizzle-kit's generateDrizzleJson fails on a module namespace (null prototype).
   const statements = await generateMigration(before, generateDrizzleJson({ ...coreSchema, ...manifest.schema }, before.id));
   return defineDatabase({
     packageName: applied.packageName,
@@ -105,6 +114,7 @@ export async function migratablePackage(applied: Applied, manifest: DatabaseMani
         },
       },
     ],
-    dependencies: { "@ydtb/core": "*" },
+    dependencies: manifest.dependencies,
+    descriptions: manifest.descriptions,
   });
 }

@@ -4,8 +4,7 @@ import type { Diagnostic } from "@ydtb/db-registry";
 import { migrate } from "@ydtb/db-migrate";
 import { describeDatabases, type TestDatabase } from "@ydtb/test-db";
 import { renderFixes } from "../src/suggested-fix.ts";
-import { applyAll, FIXTURES_DIR, migratablePackage, packageNameOf, resetAppliedDir, typecheckApplied, validateModule, type Applied, type Fixture } from "./fix-harness.ts";
-import { coreDatabase } from "./builders.ts";
+import { applyAll, FIXTURES_DIR, REGISTERED, migratablePackage, packageNameOf, resetAppliedDir, typecheckApplied, validateModule, type Applied, type Fixture } from "./fix-harness.ts";
 
 // Every rule whose suggestion is a change to the schema source has fixtures here, the past
 // wrong fixes among them. Each diagnostic's fixes (data) are applied to the fixture's source
@@ -29,6 +28,8 @@ const FIXTURES: readonly Fixture[] = [
   { file: "column-types.ts", rule: "column-types" },
   { file: "core-duplicate.ts", rule: "core-table-duplicate" },
   { file: "shared-names.ts", rule: "shared-names" },
+  { file: "documentation.ts", rule: "documentation" },
+  { file: "valid-schema.ts", rule: "valid-schema" },
 ];
 
 resetAppliedDir();
@@ -102,10 +103,11 @@ describeDatabases("the applied fixes migrate: drizzle-kit's SQL through our engi
       const copies = applied.filter((a) => a.option === option);
       const packages = await Promise.all(copies.map(async (a) => migratablePackage(a, (await validateModule(a.path, a.packageName)).manifest)));
       const db = await target.fresh();
-      const result = await migrate(db, [coreDatabase, ...packages]);
-      const failed = result.steps.filter((s) => s.status !== "applied" && s.package !== "@ydtb/core");
-      expect(failed).toEqual([]);
-      expect(result.steps.filter((s) => s.package !== "@ydtb/core").length).toBe(copies.length);
+      const result = await migrate(db, [...REGISTERED, ...packages]);
+      const fixtureSteps = result.steps.filter((s) => s.package.startsWith("@ydtb/fx"));
+      expect(fixtureSteps.filter((s) => s.status !== "applied")).toEqual([]);
+      expect(fixtureSteps.length).toBe(copies.length);
+      expect(result.failed).toBe(0);
       // The SET NULL choice does what its label says: NO ACTION refuses the delete, CASCADE takes the comment along.
       const setNull = copies.find((a) => a.fixture.file === "set-null.ts");
       if (setNull) expect(await deleteReferencedNote(db)).toBe(setNull.option === 0 ? "refused 23503" : "deleted, 0 comments left");

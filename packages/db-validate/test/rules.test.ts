@@ -281,7 +281,7 @@ describe("valid-schema", () => {
     const notesPkg = defineNotes("1.2.0");
     const outcome = withCore(pkg("@ydtb/comments", { comments }), notesPkg);
     expect(hits(outcome, "valid-schema")).toEqual([{ rule: "valid-schema", severity: "error", package: "@ydtb/comments", table: "ydtb_comments_items", column: "note_id" }]);
-    expect(outcome.diagnostics.find((d) => d.rule === "valid-schema")?.suggestion).toBe('dependencies: { "@ydtb/core": "^1.0.0", "@ydtb/notes": "^1.2.0" }');
+    expect(outcome.diagnostics.find((d) => d.rule === "valid-schema")?.fixes).toEqual([{ edits: [{ kind: "manifest-entry", path: ["dependencies", "@ydtb/notes"], value: '"^1.2.0"' }] }]);
     const declared = pkg("@ydtb/comments", { comments }, { dependencies: { "@ydtb/core": "^1.0.0", "@ydtb/notes": "^1.2.0" } });
     expect(hits(withCore(declared, notesPkg), "valid-schema")).toEqual([]);
   });
