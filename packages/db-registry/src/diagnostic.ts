@@ -38,7 +38,7 @@ export interface Diagnostic {
  * { kind: "edit-column", table: "comments", column: "noteId", drop: ["references"] }
  */
 export type SchemaEdit =
-  /** The call `call("from", …)` (pgTable, pgEnum, index, unique, …) gets the first argument "to". */
+  /** The call `call("from", …)` (pgTable, pgEnum, index, unique, …) or `call({ name: "from", … })` (foreignKey, primaryKey) gets the name "to". */
   | { readonly kind: "rename"; readonly call: string; readonly from: string; readonly to: string }
   /** A column: SQL name, builder (`text("id")`, replacing the chain's first call), calls removed, calls appended. */
   | {

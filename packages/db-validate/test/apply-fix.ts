@@ -107,12 +107,16 @@ function change(file: ts.SourceFile, edit: SchemaEdit): Change[] {
   const text = file.getFullText();
   switch (edit.kind) {
     case "rename": {
-      const hits = nodes(file).filter((n): n is ts.CallExpression => ts.isCallExpression(n) && calleeName(n) === edit.call && !!n.arguments[0] && ts.isStringLiteral(n.arguments[0]) && n.arguments[0].text === edit.from);
+      // The name is the call's first argument, or the `name` of the object it takes (foreignKey, primaryKey).
+      const nameOf = (call: ts.CallExpression): ts.StringLiteral | undefined => {
+        const first = call.arguments[0];
+        if (first && ts.isStringLiteral(first)) return first;
+        const named = first && ts.isObjectLiteralExpression(first) ? first.properties.find((p) => keyText(p) === "name") : undefined;
+        return named && ts.isPropertyAssignment(named) && ts.isStringLiteral(named.initializer) ? named.initializer : undefined;
+      };
+      const hits = nodes(file).flatMap((n) => (ts.isCallExpression(n) && calleeName(n) === edit.call && nameOf(n)?.text === edit.from ? [nameOf(n) as ts.StringLiteral] : []));
       if (hits.length === 0) fail(edit, "no such call");
-      return hits.map((h) => {
-        const arg = h.arguments[0] as ts.StringLiteral;
-        return { start: arg.getStart(), end: arg.end, text: JSON.stringify(edit.to) };
-      });
+      return hits.map((arg) => ({ start: arg.getStart(), end: arg.end, text: JSON.stringify(edit.to) }));
     }
     case "edit-column": {
       const { expr, root, chain } = columnChain(file, edit);

@@ -50,8 +50,9 @@ export const naming: Rule = {
       // The builder whose first argument is the name, where there is one (foreign and primary keys take it in an object).
       const named: (readonly [kind: string, name: string | undefined, code: (name: string) => string, call?: string])[] = [
         ...t.config.indexes.map((i) => ["index", i.config.name, (n: string) => `${i.config.unique ? "uniqueIndex" : "index"}(${quote(n)}).on(…)`, i.config.unique ? "uniqueIndex" : "index"] as const),
-        ...t.config.foreignKeys.map((fk) => ["foreign key", fk.reference().name, (n: string) => `foreignKey({ name: ${quote(n)}, columns: […], foreignColumns: […] })`] as const),
-        ...t.config.primaryKeys.map((pk) => ["primary key", pk.name, (n: string) => `primaryKey({ name: ${quote(n)}, columns: […] })`] as const),
+        // An inline .references() has no name to write: only a foreignKey({ name }) carries one.
+        ...t.config.foreignKeys.map((fk) => ["foreign key", fk.reference().name, (n: string) => `foreignKey({ name: ${quote(n)}, columns: […], foreignColumns: […] })`, "foreignKey"] as const),
+        ...t.config.primaryKeys.map((pk) => ["primary key", pk.name, (n: string) => `primaryKey({ name: ${quote(n)}, columns: […] })`, "primaryKey"] as const),
         ...t.config.uniqueConstraints.map((u) => ["unique constraint", explicit(u.name, t.table, u.columns), (n: string) => `unique(${quote(n)}).on(…)`, "unique"] as const),
         ...t.config.columns
           .filter((c) => c.isUnique)

@@ -14,7 +14,7 @@ function prefixed(packageName: string, name: string): boolean {
 }
 
 /** The builder whose first argument is the object's name, by kind (keys and column uniques take it elsewhere). */
-const CALLS: Readonly<Record<string, string>> = { enum: "pgEnum", sequence: "pgSequence", view: "pgView", "materialized view": "pgMaterializedView", schema: "pgSchema", role: "pgRole", "unique constraint": "unique" };
+const CALLS: Readonly<Record<string, string>> = { enum: "pgEnum", sequence: "pgSequence", view: "pgView", "materialized view": "pgMaterializedView", schema: "pgSchema", role: "pgRole", "unique constraint": "unique", "primary key": "primaryKey" };
 
 function renameFix(o: NamedObject, to: string): { fixes: SuggestedFix[] } | { suggestion: string } {
   const index = o.kind === "index" ? (o.object as { config: { unique: boolean } }).config.unique : undefined;
