@@ -37,12 +37,11 @@ function renderEdit(edit: SchemaEdit): string {
       return `${edit.call}(${quote(edit.from)}, …) → ${edit.call}(${quote(edit.to)}, …)`;
     case "edit-column": {
       const parts: string[] = [];
-      if (edit.builder) parts.push(`${edit.column}: ${edit.builder}…${edit.append ?? ""} (the rest of its chain kept)`);
-      else if (edit.name) parts.push(`keep the builder of ${edit.column} and change only its SQL name to ${quote(edit.name)}`);
-      else if (edit.append) parts.push(`add ${edit.append} to ${edit.column}`);
-      for (const d of edit.drop ?? []) parts.push(`remove .${d}(…) from ${edit.column}`);
-      if (edit.builder && edit.name) parts.push(`SQL name ${quote(edit.name)}`);
-      return `// in ${edit.table}: ${parts.join("; ")}`;
+      if (edit.builder) parts.push(`build it as ${edit.builder}, the rest of its chain kept`);
+      else if (edit.name) parts.push(`keep its builder, change only its SQL name to ${quote(edit.name)}`);
+      for (const d of edit.drop ?? []) parts.push(`remove .${d}(…)`);
+      if (edit.append) parts.push(`add ${edit.append}`);
+      return `// ${edit.table}.${edit.column}: ${parts.join("; ")}`;
     }
     case "add-column":
       return `// in the columns of ${edit.table}:\n${edit.column}: ${edit.code},`;

@@ -40,7 +40,7 @@ describe("suggested code keeps what the author wrote", () => {
   test("a timestamp's precision and string mode", () => {
     const t = pgTable("ydtb_crm_t", { ...scoped(), at: timestamp("at", { precision: 3, mode: "string" }).notNull() }, (tb) => [primaryKey({ columns: [tb.workspaceId, tb.id] })]);
     const suggestion = withCore(pkg("@ydtb/crm", { t })).diagnostics.find((d) => d.rule === "column-types")?.suggestion;
-    expect(suggestion).toContain('at: timestamp("at", { withTimezone: true, precision: 3, mode: "string" })…');
+    expect(suggestion).toContain('t.at: build it as timestamp("at", { withTimezone: true, precision: 3, mode: "string" }), the rest of its chain kept');
   });
 
   test("a partial unique index's where", () => {

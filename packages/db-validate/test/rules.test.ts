@@ -144,7 +144,7 @@ describe("cross-workspace-reference", () => {
     // notes has (workspace_id, id) as its primary key already: only the composite foreign key is suggested.
     // The key is declared inline: the fix says to remove that .references() first, or the error stays.
     expect(outcome.diagnostics.find((d) => d.rule === "cross-workspace-reference")?.suggestion).toBe(
-      "// in comments: remove .references(…) from noteId\n// in the extra config of comments, (t) => [ … ]:\n" +
+      "// comments.noteId: remove .references(…)\n// in the extra config of comments, (t) => [ … ]:\n" +
         "foreignKey({ columns: [t.workspaceId, t.noteId], foreignColumns: [notes.workspaceId, notes.id] }),\n" +
         'import { foreignKey } from "drizzle-orm/pg-core";',
     );
@@ -385,8 +385,8 @@ describe("column-types", () => {
       at("ydtb_notes_ident", "id"),
     ]);
     const suggestion = (column: string) => outcome.diagnostics.find((d) => d.rule === "column-types" && d.table === "ydtb_notes_items" && d.column === column)?.suggestion;
-    expect(suggestion("created_at")).toContain('createdAt: timestamp("created_at", { withTimezone: true })… (the rest of its chain kept)');
-    expect(suggestion("title")).toContain('title: text("title")… (the rest of its chain kept)');
+    expect(suggestion("created_at")).toContain('items.createdAt: build it as timestamp("created_at", { withTimezone: true }), the rest of its chain kept');
+    expect(suggestion("title")).toContain('items.title: build it as text("title"), the rest of its chain kept');
   });
   test("the twin (timestamptz, random text id, text; varchar only for ids) passes", () => {
     const items = pgTable("ydtb_notes_items", {

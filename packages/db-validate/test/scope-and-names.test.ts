@@ -96,7 +96,7 @@ describe("foreign-key-type and operator-class", () => {
     const owners = pgTable("ydtb_crm_owners", { ...scoped(), userId: uuid("user_id").notNull().references(() => users.id) }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]);
     const outcome = withCore(pkg("@ydtb/crm", { owners }));
     expect(hits(outcome, "foreign-key-type")).toEqual([at("foreign-key-type", "error", "ydtb_crm_owners", { column: "user_id", constraint: "ydtb_crm_owners_user_id_ydtb_users_id_fk" })]);
-    expect(outcome.diagnostics.find((d) => d.rule === "foreign-key-type")?.suggestion).toContain('userId: text("user_id")…');
+    expect(outcome.diagnostics.find((d) => d.rule === "foreign-key-type")?.suggestion).toContain('userId: build it as text("user_id")');
   });
   test("a serial key referenced by an integer column is the same type", () => {
     const a = pgTable("ydtb_crm_a", { ...scoped(), n: serial("n").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), unique().on(t.workspaceId, t.n)]);
@@ -215,7 +215,7 @@ describe("more shapes the rules must see", () => {
       foreignKey({ columns: [t.workspaceId, t.code], foreignColumns: [codes.workspaceId, codes.code] }),
     ]);
     const outcome = withCore(pkg("@ydtb/crm", { codes, uses }));
-    expect(outcome.diagnostics.find((d) => d.rule === "foreign-key-type")?.suggestion).toContain('code: varchar("code", { length: 32 })…');
+    expect(outcome.diagnostics.find((d) => d.rule === "foreign-key-type")?.suggestion).toContain('code: build it as varchar("code", { length: 32 })');
   });
 
   test("an enum named like another package's view clashes (both are types)", () => {
