@@ -103,7 +103,9 @@ describeDatabases("the applied fixes migrate: drizzle-kit's SQL through our engi
       const copies = applied.filter((a) => a.option === option);
       const packages = await Promise.all(copies.map(async (a) => migratablePackage(a, (await validateModule(a.path, a.packageName)).manifest)));
       const db = await target.fresh();
-      const result = await migrate(db, [...REGISTERED, ...packages]);
+      // Core always; the other registered packages only where a copy depends on them.
+      const needed = REGISTERED.filter((m, i) => i === 0 || packages.some((p) => Object.hasOwn(p.dependencies, m.packageName)));
+      const result = await migrate(db, [...needed, ...packages]);
       const fixtureSteps = result.steps.filter((s) => s.package.startsWith("@ydtb/fx"));
       expect(fixtureSteps.filter((s) => s.status !== "applied")).toEqual([]);
       expect(fixtureSteps.length).toBe(copies.length);
