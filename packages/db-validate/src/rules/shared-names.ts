@@ -1,6 +1,7 @@
 import type { SuggestedFix } from "@ydtb/db-registry";
 import { fixOf } from "../suggested-fix.ts";
-import { CORE_PACKAGE, type DatabaseManifest } from "@ydtb/db-registry";
+import { CORE_PACKAGE } from "@ydtb/db-registry";
+import { ownersIndex } from "../owners-index.ts";
 import { namedObjects, type NamedObject } from "../named-objects.ts";
 import { quote, tablePrefixOf } from "../naming.ts";
 import type { Rule } from "../rule.ts";
@@ -25,28 +26,8 @@ function renameFix(o: NamedObject, to: string): { fixes: SuggestedFix[] } | { su
   return { fixes: [fixOf([{ kind: "rename", call, from: o.name, to }])] };
 }
 
-type Owners = ReadonlyMap<string, readonly { readonly object: NamedObject; readonly manifest: DatabaseManifest }[]>;
-
-// One index per validated set, shared by every package's check: rebuilding it per package made
-// the rule quadratic in the number of packages (0.6 s of a 200-package boot).
-const ownersBySet = new WeakMap<readonly DatabaseManifest[], Owners>();
-
 /** Every shared name of a set of manifests → the objects (and their manifests) that carry it. */
-function namesOf(manifests: readonly DatabaseManifest[]): Owners {
-  const cached = ownersBySet.get(manifests);
-  if (cached) return cached;
-  const byKey = new Map<string, { object: NamedObject; manifest: DatabaseManifest }[]>();
-  for (const manifest of manifests) {
-    for (const object of namedObjects(manifest)) {
-      const key = `${object.namespace}\u0000${object.schema}\u0000${object.name}`;
-      const list = byKey.get(key);
-      if (list) list.push({ object, manifest });
-      else byKey.set(key, [{ object, manifest }]);
-    }
-  }
-  ownersBySet.set(manifests, byKey);
-  return byKey;
-}
+const namesOf = ownersIndex(namedObjects, (o) => `${o.namespace}\u0000${o.schema}\u0000${o.name}`);
 
 /**
  * Error: every name a package puts in a namespace PostgreSQL shares — enums and other types,

@@ -1,6 +1,6 @@
-import type { DatabaseManifest } from "@ydtb/db-registry";
 import { CORE_PACKAGE } from "@ydtb/db-registry";
 import { quote, tablePrefixOf } from "../naming.ts";
+import { ownersIndex } from "../owners-index.ts";
 import type { Rule } from "../rule.ts";
 import { preparedSqlObjects, type SqlObject } from "../sql-objects.ts";
 
@@ -8,23 +8,8 @@ const at = (o: SqlObject) => `${o.file}:${o.line}`;
 const label = (o: SqlObject) => (o.kind === "role" ? `role ${quote(o.name)}` : `${o.kind} ${quote(o.schema === "public" ? o.name : `${o.schema}.${o.name}`)}`);
 const keyOf = (o: SqlObject) => (o.kind === "role" ? `role\u0000${o.name}` : `routine\u0000${o.schema}\u0000${o.name}`);
 
-// One index per validated set, as shared-names does: per package it would be quadratic.
-const bySet = new WeakMap<readonly DatabaseManifest[], ReadonlyMap<string, readonly { object: SqlObject; manifest: DatabaseManifest }[]>>();
-
-function ownersOf(manifests: readonly DatabaseManifest[]) {
-  const cached = bySet.get(manifests);
-  if (cached) return cached;
-  const index = new Map<string, { object: SqlObject; manifest: DatabaseManifest }[]>();
-  for (const manifest of manifests) {
-    for (const object of preparedSqlObjects(manifest) ?? []) {
-      const list = index.get(keyOf(object)) ?? [];
-      if (!list.some((x) => x.manifest === manifest)) list.push({ object, manifest });
-      index.set(keyOf(object), list);
-    }
-  }
-  bySet.set(manifests, index);
-  return index;
-}
+/** Every routine and role of a set of manifests' SQL → where each package creates it. */
+const ownersOf = ownersIndex((manifest) => preparedSqlObjects(manifest) ?? [], keyOf);
 
 /**
  * Error: functions, procedures and aggregates a package's SQL migrations create carry the
