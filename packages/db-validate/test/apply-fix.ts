@@ -81,7 +81,9 @@ function describeEntry(entry: ts.Expression): { call?: string; name?: string; on
   let node: ts.Expression = entry;
   let on: string[] | undefined;
   while (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
-    if (node.expression.name.text === "on") on = node.arguments.map((a) => a.getText().replace(/^t\./, ""));
+    // The keys of `.on(t.a, t.b)` or `.using("btree", t.a.op("…"))`: each `t.<key>`, whatever is chained on it.
+    const method = node.expression.name.text;
+    if (method === "on" || method === "using") on = node.arguments.slice(method === "using" ? 1 : 0).map((a) => /^t\.(\w+)/.exec(a.getText())?.[1] ?? a.getText());
     node = node.expression.expression;
   }
   if (!ts.isCallExpression(node)) return {};

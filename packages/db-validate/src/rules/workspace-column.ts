@@ -1,7 +1,7 @@
 import { fixOf } from "../suggested-fix.ts";
 import { WORKSPACE_ID_COLUMN, WORKSPACE_ID_SQL_TYPE, WORKSPACES_TABLE } from "../constants.ts";
 import { quote } from "../naming.ts";
-import { workspaceTables, type Report, type Rule, type RuleContext } from "../rule.ts";
+import { indexEntry, workspaceTables, type Report, type Rule, type RuleContext } from "../rule.ts";
 
 const LENGTH = /^varchar\((\d+)\)$/.exec(WORKSPACE_ID_SQL_TYPE)?.[1] ?? "20";
 const COLUMN_CODE = `varchar("${WORKSPACE_ID_COLUMN}", { length: ${LENGTH} }).notNull().references(() => workspaces.id, { onDelete: "cascade" })`;
@@ -67,7 +67,7 @@ export const workspaceColumn: Rule = {
               ...(retyped && column.columnType === "PgUUID" && column.hasDefault ? { drop: ["defaultRandom"] } : {}),
               ...(column.notNull ? {} : { append: ".notNull()" }),
             },
-            ...(retyped ? withOp.flatMap((i) => (i.config.name ? [{ kind: "set-op" as const, table, entry: { call: i.config.unique ? "uniqueIndex" : "index", name: i.config.name }, column: key }] : [])) : []),
+            ...(retyped ? withOp.map((i) => ({ kind: "set-op" as const, table, entry: indexEntry(ctx, t, i), column: key })) : []),
           ]),
         ],
       });
