@@ -96,7 +96,7 @@ function findEntry(file: ts.SourceFile, edit: SchemaEdit & { table: string; entr
   const matches = (array?.elements ?? []).filter((e) => {
     const d = describeEntry(e);
     if (d.call !== edit.entry.call) return false;
-    // Its written name, or, unnamed in the source, the keys of its .on(…).
+    // Its written name, or, unnamed in the source, the keys of its .on(…) or .using(…).
     if (d.name !== undefined) return d.name === edit.entry.name;
     return edit.entry.on !== undefined && JSON.stringify(d.on) === JSON.stringify(edit.entry.on);
   });
@@ -104,7 +104,7 @@ function findEntry(file: ts.SourceFile, edit: SchemaEdit & { table: string; entr
   return matches[0];
 }
 
-/** The one change an edit makes to `source`. */
+/** The changes one edit makes to `source` (a rename may hit several calls). */
 function change(file: ts.SourceFile, edit: SchemaEdit): Change[] {
   const text = file.getFullText();
   switch (edit.kind) {
