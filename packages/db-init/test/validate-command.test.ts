@@ -110,7 +110,7 @@ describe("ydtb-db validate", () => {
       `import { defineDatabase } from "@ydtb/db-registry";\nexport default defineDatabase({ packageName: "@ydtb/fns", version: "0.1.0", migrations: "./drizzle", dependencies: ["@ydtb/core"] });\n`,
     );
     const { code, c } = await validate("--json", "--package", "@ydtb/fns", "--rule", "sql-objects");
-    const report = c.json<Report & { packages: { diagnostics: { message: string }[] }[] }>();
+    const report = c.json<{ packages: { diagnostics: { message: string }[] }[] }>();
     expect(code).toBe(1);
     expect(report.packages[0]?.diagnostics.map((d) => d.message.split(":").slice(0, 2).join(":"))).toEqual(["drizzle/0000_fns.sql:2"]);
   });
