@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { discoverDatabases, type DatabaseManifest } from "@ydtb/db-registry";
-import { DEPENDENCY_GRAPH_RULE, formatValidationReport, RULES, validateManifests } from "@ydtb/db-validate";
+import { DEPENDENCY_GRAPH_RULE, formatValidationReport, prepareSqlObjects, RULES, validateManifests } from "@ydtb/db-validate";
 import { formatLintReport, LINT_RULES } from "@ydtb/db-lint";
 import { attributeAll, buildPackageGraph, checkPackage, dependenciesOf, loadMigrations, orderPackages } from "@ydtb/db-migrate";
 import { colorsFor, type Colors } from "./cli/colors.ts";
@@ -128,6 +128,8 @@ async function execute(command: Command, io: CliIO, print: Print, c: Colors, err
       const unknownRule = command.rules?.find((r) => r !== DEPENDENCY_GRAPH_RULE && !RULES.some((x) => x.name === r));
       if (unknownRule) throw new UsageError(`validate: --rule "${unknownRule}" is not a rule; rules: ${[...RULES.map((r) => r.name), DEPENDENCY_GRAPH_RULE].join(", ")}`);
       if (command.package && !all.some((m) => m.packageName === command.package)) throw new UsageError(`validate: no registered package "${command.package}"`);
+      // sql-objects reads the functions and roles of every package's SQL migrations: parse them first.
+      await prepareSqlObjects(all);
       // Every package is validated against the others; only the selected one is reported.
       const report = validateManifests(all, {
         ...(command.package ? { packages: [command.package] } : {}),

@@ -96,4 +96,22 @@ describe("ydtb-db validate", () => {
     expect((await validate("--package", "@ydtb/nope")).code).toBe(2);
     expect(await runCli(["status", "--errors-only", "--root", root], captureIO().io)).toBe(2);
   });
+
+  test("reads the functions and roles of each package's SQL migrations (sql-objects), at file:line", async () => {
+    // Added last: the tests above count this workspace's packages without it.
+    const fns = join(root, "packages", "fns");
+    mkdirSync(join(fns, "src"), { recursive: true });
+    mkdirSync(join(fns, "drizzle", "meta"), { recursive: true });
+    writeFileSync(join(fns, "package.json"), JSON.stringify({ name: "@ydtb/fns", version: "0.1.0", private: true, type: "module" }));
+    writeFileSync(join(fns, "drizzle", "0000_fns.sql"), "SELECT 1;\nCREATE FUNCTION touch() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n");
+    writeFileSync(join(fns, "drizzle", "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries: [{ idx: 0, version: "7", when: 1, tag: "0000_fns", breakpoints: true }] }));
+    writeFileSync(
+      join(fns, "src", "database.ts"),
+      `import { defineDatabase } from "@ydtb/db-registry";\nexport default defineDatabase({ packageName: "@ydtb/fns", version: "0.1.0", migrations: "./drizzle", dependencies: ["@ydtb/core"] });\n`,
+    );
+    const { code, c } = await validate("--json", "--package", "@ydtb/fns", "--rule", "sql-objects");
+    const report = c.json<{ packages: { diagnostics: { message: string }[] }[] }>();
+    expect(code).toBe(1);
+    expect(report.packages[0]?.diagnostics.map((d) => d.message.split(":").slice(0, 2).join(":"))).toEqual(["drizzle/0000_fns.sql:2"]);
+  });
 });

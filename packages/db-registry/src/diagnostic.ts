@@ -19,8 +19,60 @@ export interface Diagnostic {
   /** SQL name of the index at fault, when there is one. */
   readonly index?: string;
   readonly message: string;
-  /** Drizzle code (or SQL) to write instead, where one fits. */
+  /** Drizzle code (or SQL) to write instead, where one fits; rendered from `fixes` when there are some. */
   readonly suggestion?: string;
+  /**
+   * The same fix as data, one entry per choice the author has to make (usually one): the edits
+   * to the schema module's source that `suggestion` describes. The test suite applies them.
+   */
+  readonly fixes?: readonly SuggestedFix[];
+}
+
+/**
+ * One mechanical change to a schema module's source. `table` is the name the table is exported
+ * under, `column` the TypeScript key of a column; an entry of the table's extra config is found
+ * by its builder (`unique`, `uniqueIndex`, `index`, `foreignKey`), and its written name or the
+ * keys of its `.on(…)`.
+ *
+ * @example
+ * { kind: "edit-column", table: "comments", column: "noteId", drop: ["references"] }
+ */
+export type SchemaEdit =
+  /** The call `call("from", …)` (pgTable, pgEnum, index, unique, …) or `call({ name: "from", … })` (foreignKey, primaryKey) gets the name "to". */
+  | { readonly kind: "rename"; readonly call: string; readonly from: string; readonly to: string }
+  /** A column: SQL name, builder (`text("id")`, replacing the chain's first call), calls removed, calls appended. */
+  | {
+      readonly kind: "edit-column";
+      readonly table: string;
+      readonly column: string;
+      readonly name?: string;
+      readonly builder?: string;
+      readonly drop?: readonly string[];
+      readonly append?: string;
+    }
+  | { readonly kind: "add-column"; readonly table: string; readonly column: string; readonly code: string }
+  /** An entry appended to the table's extra config, `(t) => [ … ]` (created when missing). */
+  | { readonly kind: "add-entry"; readonly table: string; readonly code: string }
+  | { readonly kind: "replace-entry"; readonly table: string; readonly entry: EntryRef; readonly code: string }
+  /** In an index entry, `t.<column>.op(…)` becomes `.op("to")`, or plain `t.<column>` without `to`. */
+  | { readonly kind: "set-op"; readonly table: string; readonly entry: EntryRef; readonly column: string; readonly to?: string }
+  /** The table's definition goes, an import of core's table under the same name replaces it. */
+  | { readonly kind: "remove-table"; readonly table: string }
+  | { readonly kind: "import"; readonly from: string; readonly names: readonly string[] }
+  /** In the object given to `defineDatabase(…)`: the property at `path` set to `value` (code), objects on the way created. */
+  | { readonly kind: "manifest-entry"; readonly path: readonly string[]; readonly value: string };
+
+/** An entry of a table's extra config: its builder, and its name or (unnamed in the source) its `.on(…)` keys. */
+export interface EntryRef {
+  readonly call: string;
+  readonly name?: string;
+  readonly on?: readonly string[];
+}
+
+/** One way to fix a diagnostic: what it does (when there is a choice) and its edits. */
+export interface SuggestedFix {
+  readonly label?: string;
+  readonly edits: readonly SchemaEdit[];
 }
 
 /** A diagnostic silenced by a manifest exemption, kept so reports can list it. */

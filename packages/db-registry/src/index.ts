@@ -4,7 +4,7 @@ export { defineDatabase, formatPath, isDatabaseManifest } from "./define-databas
 export { bindManifest, migrationsFolder, packageDirOf } from "./manifest-location.ts";
 export { FIELD_HELP } from "./manifest-input-schema.ts";
 export { isGlobalTable, WORKSPACE_COLUMN, workspaceTables } from "./table-scope.ts";
-export type { Diagnostic, ExemptedDiagnostic, Severity, ValidationOutcome } from "./diagnostic.ts";
+export type { Diagnostic, EntryRef, ExemptedDiagnostic, SchemaEdit, Severity, SuggestedFix, ValidationOutcome } from "./diagnostic.ts";
 export {
   DEFAULT_MANIFEST_FILE,
   discoverDatabases,

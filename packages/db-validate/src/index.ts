@@ -3,7 +3,9 @@ export {
   type Diagnostic,
   type ExemptedDiagnostic,
   type ManifestValidator,
+  type SchemaEdit,
   type Severity,
+  type SuggestedFix,
   type ValidationOutcome,
 } from "@ydtb/db-registry";
 export { CORE_TABLES, TABLE_PREFIX, WORKSPACE_ID_COLUMN, WORKSPACE_ID_SQL_TYPE, WORKSPACES_TABLE } from "./constants.ts";
@@ -20,6 +22,7 @@ export {
   globalTableScope,
   operatorClass,
   sharedNames,
+  sqlObjects,
   crossWorkspaceReference,
   documentation,
   naming,
@@ -33,6 +36,8 @@ export {
   workspaceForeignKey,
   workspaceIndex,
 } from "./rules/index.ts";
+export { objectsOfSql, prepareSqlObjects, preparedSqlObjects, type SqlObject } from "./sql-objects.ts";
+export { importsFor, renderFixes } from "./suggested-fix.ts";
 export { describeTable, sqlTypeOf, type TableInfo } from "./table-info.ts";
 export { namedObjects, type NamedObject, type Namespace } from "./named-objects.ts";
 export { OPERATOR_CLASS_TYPES } from "./rules/operator-class.ts";

@@ -1,7 +1,7 @@
-import { CORE_PACKAGE, isGlobalTable, type DatabaseManifest, type Diagnostic, type Severity } from "@ydtb/db-registry";
-import type { PgTable } from "drizzle-orm/pg-core";
+import { CORE_PACKAGE, isGlobalTable, type DatabaseManifest, type Diagnostic, type EntryRef, type Severity, type SuggestedFix } from "@ydtb/db-registry";
+import type { Index, PgTable } from "drizzle-orm/pg-core";
 import { toCamelCase } from "./naming.ts";
-import { describeTable, type TableInfo } from "./table-info.ts";
+import { describeTable, indexColumnNames, type TableInfo } from "./table-info.ts";
 
 /**
  * A table and the manifest that declares it.
@@ -30,8 +30,10 @@ export interface Finding {
   /** SQL name of the index at fault. */
   readonly index?: string;
   readonly message: string;
-  /** Drizzle code to write, where one fits. */
+  /** Drizzle code to write, where one fits; rendered from `fixes` when left out. */
   readonly suggestion?: string;
+  /** The fix as edits of the schema source (one per choice), see {@link SuggestedFix}. */
+  readonly fixes?: readonly SuggestedFix[];
 }
 
 /**
@@ -204,4 +206,17 @@ export function createRuleContext(
  */
 export function workspaceTables(ctx: RuleContext): TableInfo[] {
   return ctx.tables.filter((info) => ctx.isWorkspaceScoped({ manifest: ctx.manifest, info }));
+}
+
+/**
+ * How a fix finds an index in the table's extra config: its builder and its name, or, unnamed,
+ * the keys of its columns (an expression column stays as drizzle names it, `<expression>`).
+ *
+ * @example
+ * indexEntry(ctx, info, index); // { call: "index", name: "ydtb_notes_items_ws_idx" }
+ */
+export function indexEntry(ctx: RuleContext, info: TableInfo, index: Index): EntryRef {
+  const call = index.config.unique ? "uniqueIndex" : "index";
+  if (index.config.name) return { call, name: index.config.name };
+  return { call, on: indexColumnNames(index).map((c) => (c === undefined ? "<expression>" : ctx.keyOf(info, c))) };
 }

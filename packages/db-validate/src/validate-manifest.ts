@@ -2,6 +2,7 @@ import type { DatabaseManifest, Diagnostic, ValidationOutcome } from "@ydtb/db-r
 import { applyExemptions } from "./exemptions.ts";
 import { buildTableIndex, createRuleContext, type TableIndex } from "./rule.ts";
 import { RULES } from "./rules/index.ts";
+import { renderFixes } from "./suggested-fix.ts";
 
 const RULE_NAMES = RULES.map((r) => r.name);
 
@@ -44,7 +45,8 @@ export function validateIndexed(manifest: DatabaseManifest, index: TableIndex): 
         ...(finding.constraint !== undefined ? { constraint: finding.constraint } : {}),
         ...(finding.index !== undefined ? { index: finding.index } : {}),
         message: finding.message,
-        ...(finding.suggestion !== undefined ? { suggestion: finding.suggestion } : {}),
+        ...(finding.suggestion !== undefined ? { suggestion: finding.suggestion } : finding.fixes?.length ? { suggestion: renderFixes(finding.fixes) } : {}),
+        ...(finding.fixes?.length ? { fixes: finding.fixes } : {}),
       });
     });
   }

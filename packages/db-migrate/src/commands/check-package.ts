@@ -113,7 +113,8 @@ export async function schemaDrift(manifest: DatabaseManifest): Promise<DriftResu
   const { generateDrizzleJson, generateMigration } = await import("drizzle-kit/api");
   const snapshot = JSON.parse(readFileSync(snapshotFile, "utf8")) as Parameters<typeof generateMigration>[0];
   try {
-    const sql = await generateMigration(snapshot, generateDrizzleJson(manifest.schema as Record<string, unknown>));
+    // A plain object: drizzle-kit's generateDrizzleJson fails on a module namespace's null prototype.
+    const sql = await generateMigration(snapshot, generateDrizzleJson({ ...manifest.schema } as Record<string, unknown>));
     return { ok: sql.length === 0, sql };
   } catch (error) {
     // A rename makes drizzle-kit ask interactively; without a terminal it throws.

@@ -3,7 +3,8 @@ import { APPLIED_TABLE, HISTORY_TABLE, VERSIONS_TABLE } from "../history/history
 
 /**
  * The shape of a schema as sorted lines, read from `pg_catalog`: tables, columns (type,
- * nullability, default), constraints, indexes, enum types and sequences. Two schemas are the
+ * nullability, default), constraints, indexes, enum types, sequences, and the definitions of
+ * views and materialized views (a down that recreates a view differently is a difference). Two schemas are the
  * same when their lines are. Column order is ignored (a column dropped and added back moves
  * to the end). The bookkeeping tables are left out.
  *
@@ -35,6 +36,10 @@ export async function schemaCatalog(session: SqlSession, schema = "public", igno
      SELECT 'enum ' || t.typname || ' (' || string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) || ')'
        FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
       WHERE n.nspname = $1 GROUP BY t.typname
+     UNION ALL
+     SELECT 'view ' || c.relname || ' ' || pg_get_viewdef(c.oid, true)
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')
      UNION ALL
      SELECT 'sequence ' || c.relname
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

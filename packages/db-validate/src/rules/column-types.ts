@@ -1,3 +1,4 @@
+import { fixOf } from "../suggested-fix.ts";
 import { quote } from "../naming.ts";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { manifestTables, type Rule, type RuleContext } from "../rule.ts";
@@ -8,6 +9,8 @@ interface Referencing {
   readonly column: string;
   readonly key: string;
   readonly notNull: boolean;
+  /** The name its table is exported under. */
+  readonly variable: string;
 }
 
 /** The columns, in any package validated alongside, whose foreign keys reference `table.column`. */
@@ -21,12 +24,18 @@ function referencingColumns(ctx: RuleContext, table: PgTable, column: string): R
         ref.foreignColumns.forEach((foreign, i) => {
           const own = info.columns.get(ref.columns[i]?.name ?? "");
           if (foreign.name !== column || !own) return;
-          out.push({ packageName: manifest.packageName, table: info.name, column: own.name, key: ctx.keyOf(info, own.name), notNull: own.notNull });
+          out.push({ packageName: manifest.packageName, table: info.name, column: own.name, key: ctx.keyOf(info, own.name), notNull: own.notNull, variable: ctx.variableOf({ manifest, info }) });
         });
       }
     }
   }
   return out;
+}
+
+/** The call that made a column an identity: `.generatedAlwaysAsIdentity()` or `.generatedByDefaultAsIdentity()`. */
+function identityCall(column: object): string {
+  const identity = (column as { generatedIdentity?: { type?: string } }).generatedIdentity;
+  return identity?.type === "byDefault" ? "generatedByDefaultAsIdentity" : "generatedAlwaysAsIdentity";
 }
 
 const SERIAL_TYPES = new Set(["PgSerial", "PgSmallSerial", "PgBigSerial53", "PgBigSerial64"]);
@@ -51,7 +60,7 @@ export const columnTypes: Rule = {
         const name = column.name;
         const key = ctx.keyOf(t, name);
         const type = column.getSQLType();
-        const notNull = column.notNull && !column.primary ? ".notNull()" : "";
+        const table = ctx.variableOf({ manifest: ctx.manifest, info: t });
         const where = `Column ${quote(name)} of table ${quote(t.name)} in ${quote(ctx.packageName)}`;
         if (type.startsWith("timestamp") && !type.includes("with time zone")) {
           const precision = /\((\d+)\)/.exec(type)?.[1];
@@ -60,12 +69,11 @@ export const columnTypes: Rule = {
             table: t.name,
             column: name,
             message: `${where} is ${type} without time zone, which stores wall-clock times that shift with the server's zone; use timestamp with time zone.`,
-            suggestion: `${key}: timestamp(${quote(name)}, { ${options.join(", ")} })${notNull}`,
+            fixes: [fixOf([{ kind: "edit-column", table, column: key, builder: `timestamp(${quote(name)}, { ${options.join(", ")} })` }])],
           });
         }
         const identity = (column as { generatedIdentity?: unknown }).generatedIdentity !== undefined;
         if (t.primaryKey.includes(name) && (SERIAL_TYPES.has(column.columnType) || identity)) {
-          const pk = t.primaryKey.length === 1 ? ".primaryKey()" : ".notNull()";
           // Every column that references this one has its integer type too: it must change with it,
           // or the migration fails (42804: foreign key columns of incompatible types).
           const referencing = referencingColumns(ctx, t.table, name);
@@ -75,10 +83,13 @@ export const columnTypes: Rule = {
             message:
               `${where} is a ${identity ? "generated identity" : type} primary key: one sequence numbers the rows of every workspace, so each workspace sees how many rows the others create; use a random id.` +
               (referencing.length ? ` Change the columns that reference it to text in the same migration: ${referencing.map((r) => quote(`${r.table}.${r.column}`)).join(", ")}.` : ""),
-            suggestion: [
-              `${key}: text(${quote(name)})${pk}.$defaultFn(() => crypto.randomUUID())`,
-              ...referencing.map((r) => `// in ${quote(r.table)}${r.packageName === ctx.packageName ? "" : ` (${quote(r.packageName)})`}: ${r.key}: text(${quote(r.column)})${r.notNull ? ".notNull()" : ""} // then the rest of its chain as before`),
-            ].join("\n"),
+            // Referencing columns of other packages are their authors' to change: the message names them.
+            fixes: [
+              fixOf([
+                { kind: "edit-column", table, column: key, builder: `text(${quote(name)})`, ...(identity ? { drop: [identityCall(column)] } : {}), append: ".$defaultFn(() => crypto.randomUUID())" },
+                ...referencing.filter((r) => r.packageName === ctx.packageName).map((r) => ({ kind: "edit-column" as const, table: r.variable, column: r.key, builder: `text(${quote(r.column)})` })),
+              ]),
+            ],
           });
         }
         if (column.columnType === "PgVarchar" && name !== "id" && !name.endsWith("_id")) {
@@ -86,7 +97,7 @@ export const columnTypes: Rule = {
             table: t.name,
             column: name,
             message: `${where} is ${type}, but it is not an id: PostgreSQL stores text and varchar alike, and a length limit on free text fails inserts later; use text (with a check constraint if a limit matters).`,
-            suggestion: `${key}: text(${quote(name)})${notNull}`,
+            fixes: [fixOf([{ kind: "edit-column", table, column: key, builder: `text(${quote(name)})` }])],
           });
         }
       }

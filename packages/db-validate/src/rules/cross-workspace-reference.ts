@@ -1,3 +1,5 @@
+import type { SchemaEdit } from "@ydtb/db-registry";
+import { fixOf } from "../suggested-fix.ts";
 import { WORKSPACE_ID_COLUMN } from "../constants.ts";
 import { quote } from "../naming.ts";
 import { workspaceTables, type Rule } from "../rule.ts";
@@ -11,12 +13,13 @@ function onDeleteCode(action: string | undefined): string {
   return `.onDelete(${quote(action)})`;
 }
 
-function onDeleteNote(action: string | undefined): string[] {
-  if (action !== "set null" && action !== "set default") return [];
+/** SET NULL / SET DEFAULT cannot stay on a composite key: the author chooses what a delete does instead. */
+function onDeleteChoices(action: string | undefined): readonly { readonly label?: string; readonly code: string }[] {
+  if (action !== "set null" && action !== "set default") return [{ code: onDeleteCode(action) }];
+  const was = `ON DELETE ${action.toUpperCase()} would also clear workspace_id (NOT NULL), so deleting the referenced row would fail`;
   return [
-    `// ON DELETE ${action.toUpperCase()} on a composite key would also clear workspace_id, which is NOT NULL: deleting the referenced row would fail.`,
-    `// Choose: leave it out (NO ACTION: the delete is refused while rows point at it, as written below), .onDelete("cascade") (the rows go with it),`,
-    `// or keep the rows and clear only the reference with SQL in a migration: ON DELETE ${action.toUpperCase()} (<the reference column>) (PostgreSQL 15+).`,
+    { label: `${was}; NO ACTION: the delete is refused while rows point at it`, code: "" },
+    { label: `${was}; CASCADE: the rows that point at it are deleted with it`, code: `.onDelete("cascade")` },
   ];
 }
 
@@ -59,22 +62,36 @@ export const crossWorkspaceReference: Rule = {
         const targetVar = self ? "t" : ctx.variableOf(target);
         const here = target.manifest === ctx.manifest ? "" : ` (in ${quote(target.manifest.packageName)})`;
         const targetKeyed = target.info.keySets.some((set) => sameSet(set, wanted));
-        const suggestion: string[] = [];
-        if (t.inlineForeignKeys.has(fk)) {
-          const inlineColumn = columns[0] ?? "";
-          suggestion.push(`// remove .references(…) from ${ctx.keyOf(t, inlineColumn)} (the single-column key it declares is the one at fault), then in the table's extra config:`);
-        }
-        if (!composite) {
-          suggestion.push(
-            ...onDeleteNote(fk.onDelete),
-            `foreignKey({ columns: [${[WORKSPACE_ID_COLUMN, ...pairs.map(([c]) => c)].map((c) => `t.${ctx.keyOf(t, c)}`).join(", ")}], ` +
-              `foreignColumns: [${wanted.map((c) => `${targetVar}.${ctx.keyOf(target.info, c)}`).join(", ")}] })${onDeleteCode(fk.onDelete)}`,
-          );
-        }
+        const table = ctx.variableOf({ manifest: ctx.manifest, info: t });
+        const edits: SchemaEdit[] = [];
+        // The single-column key an inline .references() declares is the one at fault: it goes.
+        if (t.inlineForeignKeys.has(fk)) edits.push({ kind: "edit-column", table, column: ctx.keyOf(t, columns[0] ?? ""), drop: ["references"] });
         const keyColumns = composite ? foreign : wanted;
-        if (!(composite ? keyed : targetKeyed)) {
-          suggestion.push(`// on ${quote(target.info.name)}${here}:\nunique().on(${keyColumns.map((c) => `t.${ctx.keyOf(target.info, c)}`).join(", ")})`);
+        const targetEdits: SchemaEdit[] = [];
+        // Another package's table is its author's to change: the message says what, no edit of it is offered.
+        if (!(composite ? keyed : targetKeyed) && target.manifest === ctx.manifest) {
+          targetEdits.push({ kind: "add-entry", table: ctx.variableOf(target), code: `unique().on(${keyColumns.map((c) => `t.${ctx.keyOf(target.info, c)}`).join(", ")})` });
         }
+        const fixes = onDeleteChoices(composite ? undefined : fk.onDelete).map(({ label, code }) =>
+          fixOf(
+            [
+              ...edits,
+              ...(composite
+                ? []
+                : [
+                    {
+                      kind: "add-entry" as const,
+                      table,
+                      code:
+                        `foreignKey({ columns: [${[WORKSPACE_ID_COLUMN, ...pairs.map(([c]) => c)].map((c) => `t.${ctx.keyOf(t, c)}`).join(", ")}], ` +
+                        `foreignColumns: [${wanted.map((c) => `${targetVar}.${ctx.keyOf(target.info, c)}`).join(", ")}] })${code}`,
+                    },
+                  ]),
+              ...targetEdits,
+            ],
+            label,
+          ),
+        );
         const fix = composite
           ? `add a unique constraint on ${list(foreign)} to ${quote(target.info.name)}${here}, so the composite key has a target`
           : `make it composite, ${list([WORKSPACE_ID_COLUMN, ...pairs.map(([c]) => c)])} → ${list(wanted)}` +
@@ -89,7 +106,7 @@ export const crossWorkspaceReference: Rule = {
               ? `targets columns no primary key or unique constraint of ${quote(target.info.name)} covers exactly`
               : `does not carry ${quote(WORKSPACE_ID_COLUMN)}: a row can point at another workspace's row`) +
             `; ${fix}.`,
-          suggestion: suggestion.join("\n"),
+          ...(fixes.some((f) => f.edits.length > 0) ? { fixes } : {}),
         });
       }
     }

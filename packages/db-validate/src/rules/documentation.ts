@@ -1,3 +1,4 @@
+import { fixOf } from "../suggested-fix.ts";
 import { quote } from "../naming.ts";
 import type { Rule } from "../rule.ts";
 
@@ -19,7 +20,7 @@ export const documentation: Rule = {
         report({
           table: t.name,
           message: `Table ${quote(t.name)} of ${quote(ctx.packageName)} has no description; say what a row is in the manifest's descriptions.`,
-          suggestion: `descriptions: { ${quote(t.name)}: { description: "…", columns: { … } } }`,
+          fixes: [fixOf([{ kind: "manifest-entry", path: ["descriptions", t.name, "description"], value: '"…"' }])],
         });
       }
       for (const column of t.config.columns) {
@@ -28,7 +29,7 @@ export const documentation: Rule = {
           table: t.name,
           column: column.name,
           message: `Column ${quote(column.name)} of table ${quote(t.name)} in ${quote(ctx.packageName)} has no description; add it under descriptions[${quote(t.name)}].columns.`,
-          suggestion: `descriptions: { ${quote(t.name)}: { description: "…", columns: { ${quote(column.name)}: "…" } } }`,
+          fixes: [fixOf([{ kind: "manifest-entry", path: ["descriptions", t.name, "columns", column.name], value: '"…"' }])],
         });
       }
     }

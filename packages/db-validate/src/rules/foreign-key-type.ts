@@ -1,3 +1,4 @@
+import { fixOf } from "../suggested-fix.ts";
 import { quote } from "../naming.ts";
 import type { Rule } from "../rule.ts";
 import { builderOf, describeTable, sqlTypeOf } from "../table-info.ts";
@@ -37,9 +38,22 @@ export const foreignKeyType: Rule = {
             message:
               `Column ${quote(column.name)} of table ${quote(t.name)} in ${quote(ctx.packageName)} is ${have}, but the column it references, ${quote(`${target.name}.${foreign.name}`)}, is ${want}; ` +
               `declare it as ${want} (the migration fails with 42804 between incompatible types, and casts between compatible ones skip the index).`,
-            suggestion: builder
-              ? `${key}: ${builder}(${quote(column.name)}${/^varchar\((\d+)\)$/.test(want) ? `, { length: ${/\d+/.exec(want)?.[0]} }` : ""})${column.notNull ? ".notNull()" : ""} // then the rest of its chain as before`
-              : `// ${key}: build it with the same enum or customType as ${quote(`${target.name}.${foreign.name}`)}`,
+            ...(builder
+              ? {
+                  fixes: [
+                    fixOf([
+                      {
+                        kind: "edit-column",
+                        table: ctx.variableOf({ manifest: ctx.manifest, info: t }),
+                        column: key,
+                        builder: `${builder}(${quote(column.name)}${/^varchar\((\d+)\)$/.test(want) ? `, { length: ${/\d+/.exec(want)?.[0]} }` : ""})`,
+                        // A default of the old type (a uuid's random default) does not fit the new one.
+                        ...(column.columnType === "PgUUID" && column.hasDefault ? { drop: ["defaultRandom"] } : {}),
+                      },
+                    ]),
+                  ],
+                }
+              : { suggestion: `// ${key}: build it with the same enum or customType as ${quote(`${target.name}.${foreign.name}`)}` }),
           });
         });
       }

@@ -5,6 +5,7 @@ import { foreignKeyType } from "./foreign-key-type.ts";
 import { globalTableScope } from "./global-table-scope.ts";
 import { operatorClass } from "./operator-class.ts";
 import { sharedNames } from "./shared-names.ts";
+import { sqlObjects } from "./sql-objects.ts";
 import { crossWorkspaceReference } from "./cross-workspace-reference.ts";
 import { documentation } from "./documentation.ts";
 import { naming } from "./naming.ts";
@@ -25,6 +26,7 @@ export {
   globalTableScope,
   operatorClass,
   sharedNames,
+  sqlObjects,
   crossWorkspaceReference,
   documentation,
   naming,
@@ -60,6 +62,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   workspaceRls,
   tableOwnership,
   sharedNames,
+  sqlObjects,
   workspaceIndex,
   coreTableDuplicate,
   naming,

@@ -1,5 +1,6 @@
+import { fixOf } from "../suggested-fix.ts";
 import { quote } from "../naming.ts";
-import type { Rule } from "../rule.ts";
+import { indexEntry, type Rule } from "../rule.ts";
 import { sqlTypeOf } from "../table-info.ts";
 
 const TEXT = /^(text|varchar(\(\d+\))?|char(\(\d+\))?|character varying(\(\d+\))?|citext)$/;
@@ -67,7 +68,7 @@ export const operatorClass: Rule = {
             message:
               `The index ${quote(name)} of table ${quote(t.name)} in ${quote(ctx.packageName)} uses operator class ${quote(opClass)} on ${quote(indexed.name)}, which is ${type}: ` +
               `the migration fails (42704). ${suggested ? `Use ${quote(suggested)}, or drop .op(…) to take the type's default.` : "Drop .op(…) to take the type's default."}`,
-            suggestion: `t.${ctx.keyOf(t, indexed.name)}${suggested ? `.op(${quote(suggested)})` : ""}`,
+            fixes: [fixOf([{ kind: "set-op", table: ctx.variableOf({ manifest: ctx.manifest, info: t }), entry: indexEntry(ctx, t, index), column: ctx.keyOf(t, indexed.name), ...(suggested ? { to: suggested } : {}) }])],
           });
         }
       }

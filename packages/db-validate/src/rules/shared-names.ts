@@ -1,4 +1,7 @@
-import { CORE_PACKAGE, type DatabaseManifest } from "@ydtb/db-registry";
+import type { SuggestedFix } from "@ydtb/db-registry";
+import { fixOf } from "../suggested-fix.ts";
+import { CORE_PACKAGE } from "@ydtb/db-registry";
+import { ownersIndex } from "../owners-index.ts";
 import { namedObjects, type NamedObject } from "../named-objects.ts";
 import { quote, tablePrefixOf } from "../naming.ts";
 import type { Rule } from "../rule.ts";
@@ -11,28 +14,20 @@ function prefixed(packageName: string, name: string): boolean {
   return name.startsWith(prefix) || (packageName !== CORE_PACKAGE && name === prefix.slice(0, -1));
 }
 
-type Owners = ReadonlyMap<string, readonly { readonly object: NamedObject; readonly manifest: DatabaseManifest }[]>;
+/** The builder whose first argument is the object's name, by kind (keys and column uniques take it elsewhere). */
+const CALLS: Readonly<Record<string, string>> = { enum: "pgEnum", sequence: "pgSequence", view: "pgView", "materialized view": "pgMaterializedView", schema: "pgSchema", role: "pgRole", "unique constraint": "unique", "primary key": "primaryKey" };
 
-// One index per validated set, shared by every package's check: rebuilding it per package made
-// the rule quadratic in the number of packages (0.6 s of a 200-package boot).
-const ownersBySet = new WeakMap<readonly DatabaseManifest[], Owners>();
+function renameFix(o: NamedObject, to: string): { fixes: SuggestedFix[] } | { suggestion: string } {
+  const index = o.kind === "index" ? (o.object as { config: { unique: boolean } }).config.unique : undefined;
+  const call = index === undefined ? CALLS[o.kind] : index ? "uniqueIndex" : "index";
+  // A column-level .unique("name") is not a call of `unique`: the text alone then.
+  const columnUnique = o.kind === "unique constraint" && !(o.object as { columns?: unknown }).columns;
+  if (!call || columnUnique) return { suggestion: `${quote(o.name)} → ${quote(to)}` };
+  return { fixes: [fixOf([{ kind: "rename", call, from: o.name, to }])] };
+}
 
 /** Every shared name of a set of manifests → the objects (and their manifests) that carry it. */
-function namesOf(manifests: readonly DatabaseManifest[]): Owners {
-  const cached = ownersBySet.get(manifests);
-  if (cached) return cached;
-  const byKey = new Map<string, { object: NamedObject; manifest: DatabaseManifest }[]>();
-  for (const manifest of manifests) {
-    for (const object of namedObjects(manifest)) {
-      const key = `${object.namespace}\u0000${object.schema}\u0000${object.name}`;
-      const list = byKey.get(key);
-      if (list) list.push({ object, manifest });
-      else byKey.set(key, [{ object, manifest }]);
-    }
-  }
-  ownersBySet.set(manifests, byKey);
-  return byKey;
-}
+const namesOf = ownersIndex(namedObjects, (o) => `${o.namespace}\u0000${o.schema}\u0000${o.name}`);
 
 /**
  * Error: every name a package puts in a namespace PostgreSQL shares — enums and other types,
@@ -65,7 +60,7 @@ export const sharedNames: Rule = {
             o.kind === "role"
               ? `The role ${quote(o.name)} of ${quote(ctx.packageName)} does not carry the package prefix; roles are cluster-wide, shared by every database and package: name it ${quote(`${prefix}${o.name}`)}, or leave roles to the platform.`
               : `The ${kindName} of ${quote(ctx.packageName)} is in a namespace every package shares (${where(o)}); name it with the package prefix, e.g. ${quote(`${prefix}${o.name}`)}.`,
-          suggestion: `${quote(o.name)} → ${quote(`${prefix}${o.name}`)}`,
+          ...renameFix(o, `${prefix}${o.name}`),
         });
       }
       const others = (byKey.get(`${o.namespace}\u0000${o.schema}\u0000${o.name}`) ?? []).filter((x) => x.object.object !== o.object);

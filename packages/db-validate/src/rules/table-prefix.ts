@@ -1,3 +1,4 @@
+import { fixOf } from "../suggested-fix.ts";
 import { TABLE_PREFIX } from "../constants.ts";
 import { quote, suggestedTableName } from "../naming.ts";
 import type { Rule } from "../rule.ts";
@@ -21,7 +22,7 @@ export const tablePrefix: Rule = {
       report({
         table: t.name,
         message: `Table ${quote(t.name)} of ${quote(ctx.packageName)} does not start with ${quote(TABLE_PREFIX)}; rename it to ${quote(name)} and generate a migration.`,
-        suggestion: `pgTable(${quote(name)}, { … })`,
+        fixes: [fixOf([{ kind: "rename", call: t.schema ? "table" : "pgTable", from: t.baseName, to: name }])],
       });
     }
   },

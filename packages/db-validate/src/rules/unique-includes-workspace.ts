@@ -1,3 +1,5 @@
+import type { SuggestedFix } from "@ydtb/db-registry";
+import { fixOf } from "../suggested-fix.ts";
 import { uniqueKeyName } from "drizzle-orm/pg-core";
 import { WORKSPACE_ID_COLUMN } from "../constants.ts";
 import { quote } from "../naming.ts";
@@ -26,7 +28,8 @@ export const uniqueIncludesWorkspace: Rule = {
   check(ctx, report) {
     for (const t of workspaceTables(ctx)) {
       const ws = `t.${ctx.keyOf(t, WORKSPACE_ID_COLUMN)}`;
-      const flag = (kind: "constraint" | "index", label: string, name: string, columns: readonly (string | undefined)[], code: string) => {
+      const table = ctx.variableOf({ manifest: ctx.manifest, info: t });
+      const flag = (kind: "constraint" | "index", label: string, name: string, columns: readonly (string | undefined)[], fix: SuggestedFix | string) => {
         // A column that is the workspace column under another name: workspace-column tells the
         // author to rename it, after which this unique includes workspace_id.
         if (columns.some((c) => c !== undefined && isWorkspaceLookalike(c))) return;
@@ -40,7 +43,7 @@ export const uniqueIncludesWorkspace: Rule = {
             `does not include ${quote(WORKSPACE_ID_COLUMN)}: it is enforced across workspaces and tells one workspace what another holds; make it unique per workspace, on (${[WORKSPACE_ID_COLUMN, ...shown].join(", ")}). ` +
             `If the value is a random secret or public id looked up before the workspace is known (an API key hash, a token, an invite code), keep it and exempt this ${kind}: ` +
             `exemptions: [{ rule: "unique-includes-workspace", table: ${quote(t.name)}, ${kind}: ${quote(name)}, reason: "…" }].`,
-          suggestion: code,
+          ...(typeof fix === "string" ? { suggestion: fix } : { fixes: [fix] }),
         });
       };
       const keys = (columns: readonly (string | undefined)[]) => columns.map((c) => (c ? `t.${ctx.keyOf(t, c)}` : "sql`…`")).join(", ");
@@ -48,12 +51,22 @@ export const uniqueIncludesWorkspace: Rule = {
         const columns = u.columns.map((c) => c.name);
         if (columns.includes(WORKSPACE_ID_COLUMN)) continue;
         const name = u.getName() ?? uniqueKeyName(t.table, columns);
-        flag("constraint", "unique constraint", name, columns, `unique(${quote(name)}).on(${ws}, ${keys(columns)})`);
+        const on = columns.map((c) => ctx.keyOf(t, c));
+        flag("constraint", "unique constraint", name, columns, fixOf([{ kind: "replace-entry", table, entry: { call: "unique", name, on }, code: `unique(${quote(name)}).on(${ws}, ${keys(columns)})` }]));
       }
       for (const c of t.config.columns) {
         if (!c.isUnique || c.name === WORKSPACE_ID_COLUMN) continue;
         const name = c.uniqueName ?? `${t.baseName}_${c.name}_unique`;
-        flag("constraint", "column-level unique", name, [c.name], `// drop .unique() from ${quote(c.name)}, and in the table's extra config:\nunique(${quote(name)}).on(${ws}, t.${ctx.keyOf(t, c.name)})`);
+        flag(
+          "constraint",
+          "column-level unique",
+          name,
+          [c.name],
+          fixOf([
+            { kind: "edit-column", table, column: ctx.keyOf(t, c.name), drop: ["unique"] },
+            { kind: "add-entry", table, code: `unique(${quote(name)}).on(${ws}, t.${ctx.keyOf(t, c.name)})` },
+          ]),
+        );
       }
       for (const i of t.config.indexes) {
         if (!i.config.unique) continue;
@@ -61,7 +74,11 @@ export const uniqueIncludesWorkspace: Rule = {
         if (columns.includes(WORKSPACE_ID_COLUMN)) continue;
         // drizzle-kit's name for an unnamed index.
         const name = i.config.name ?? `${t.baseName}_${columns.map((c) => c ?? "").join("_")}_index`;
-        flag("index", "unique index", name, columns, `uniqueIndex(${quote(name)}).on(${ws}, ${keys(columns)})${i.config.where ? ".where(…)" : ""}`);
+        const code = `uniqueIndex(${quote(name)}).on(${ws}, ${keys(columns)})`;
+        // A partial or expression index keeps what only its source says: the author rewrites it.
+        const plain = !i.config.where && columns.every((c) => c !== undefined);
+        const on = columns.map((c) => ctx.keyOf(t, c ?? ""));
+        flag("index", "unique index", name, columns, plain ? fixOf([{ kind: "replace-entry", table, entry: { call: "uniqueIndex", name, on }, code }]) : `${code}${i.config.where ? ".where(…)" : ""}`);
       }
     }
   },

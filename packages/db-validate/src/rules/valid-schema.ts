@@ -1,3 +1,4 @@
+import { fixOf } from "../suggested-fix.ts";
 import { CORE_PACKAGE } from "@ydtb/db-registry";
 import { WORKSPACE_ID_COLUMN } from "../constants.ts";
 import { quote } from "../naming.ts";
@@ -41,7 +42,7 @@ export const validSchema: Rule = {
         report({
           ...at,
           message: `Table ${quote(t.name)} of ${quote(ctx.packageName)} references ${quote(target)} of ${quote(pkg)}, which is not among its dependencies; declare it so migrations run in order: dependencies: { ${quote(pkg)}: "^${owner.version}" }.`,
-          suggestion: `dependencies: { ${[...Object.entries(declared), [pkg, `^${owner.version}`] as const].map(([k, v]) => `${quote(k)}: ${quote(v)}`).join(", ")} }`,
+          fixes: [fixOf([{ kind: "manifest-entry", path: ["dependencies", pkg], value: quote(`^${owner.version}`) }])],
         });
       }
     }

@@ -1,9 +1,10 @@
+import { fixOf } from "../suggested-fix.ts";
 import { WORKSPACE_ID_COLUMN, WORKSPACE_ID_SQL_TYPE, WORKSPACES_TABLE } from "../constants.ts";
 import { quote } from "../naming.ts";
-import { workspaceTables, type Report, type Rule, type RuleContext } from "../rule.ts";
+import { indexEntry, workspaceTables, type Report, type Rule, type RuleContext } from "../rule.ts";
 
 const LENGTH = /^varchar\((\d+)\)$/.exec(WORKSPACE_ID_SQL_TYPE)?.[1] ?? "20";
-const COLUMN_CODE = `workspaceId: varchar("${WORKSPACE_ID_COLUMN}", { length: ${LENGTH} }).notNull().references(() => workspaces.id, { onDelete: "cascade" }),`;
+const COLUMN_CODE = `varchar("${WORKSPACE_ID_COLUMN}", { length: ${LENGTH} }).notNull().references(() => workspaces.id, { onDelete: "cascade" })`;
 
 /**
  * Error: every workspace-scoped table has `workspace_id` of the type of `ydtb_workspaces.id`
@@ -20,6 +21,7 @@ export const workspaceColumn: Rule = {
   description: `Every package table has ${WORKSPACE_ID_COLUMN} ${WORKSPACE_ID_SQL_TYPE} NOT NULL, the type of ${WORKSPACES_TABLE}.id.`,
   check(ctx, report) {
     for (const t of workspaceTables(ctx)) {
+      const table = ctx.variableOf({ manifest: ctx.manifest, info: t });
       const column = t.columns.get(WORKSPACE_ID_COLUMN);
       if (!column) {
         const lookalike = [...t.columns.keys()].find((n) => n.replace(/_/g, "").toLowerCase() === "workspaceid");
@@ -28,7 +30,13 @@ export const workspaceColumn: Rule = {
           message: lookalike
             ? `Table ${quote(t.name)} of ${quote(ctx.packageName)} names its workspace column ${quote(lookalike)}; the SQL name must be ${quote(WORKSPACE_ID_COLUMN)}: write varchar(${quote(WORKSPACE_ID_COLUMN)}, { length: ${LENGTH} }).`
             : `Table ${quote(t.name)} of ${quote(ctx.packageName)} has no ${quote(WORKSPACE_ID_COLUMN)} column; every row of a package table belongs to one workspace: add the column (${WORKSPACE_ID_SQL_TYPE} NOT NULL, referencing ${WORKSPACES_TABLE}.id).`,
-          suggestion: COLUMN_CODE,
+          fixes: [
+            fixOf([
+              lookalike
+                ? { kind: "edit-column", table, column: ctx.keyOf(t, lookalike), name: WORKSPACE_ID_COLUMN }
+                : { kind: "add-column", table, column: "workspaceId", code: COLUMN_CODE },
+            ]),
+          ],
         });
         continue;
       }
@@ -38,16 +46,30 @@ export const workspaceColumn: Rule = {
       if (!column.notNull) problems.push("allows NULL, which skips every foreign-key check on it");
       if (problems.length === 0) continue;
       // Indexes that name an operator class of the old type (uuid_ops, …) fail once the type changes.
-      const opClasses = t.config.indexes.flatMap((i) =>
-        i.config.columns.flatMap((c) => ("indexConfig" in c && c.name === WORKSPACE_ID_COLUMN && c.indexConfig?.opClass ? [`${i.config.name ?? "(unnamed index)"} (${c.indexConfig.opClass})`] : [])),
-      );
+      const withOp = t.config.indexes.filter((i) => i.config.columns.some((c) => "indexConfig" in c && c.name === WORKSPACE_ID_COLUMN && c.indexConfig?.opClass));
+      const opClasses = withOp.map((i) => `${i.config.name ?? "(unnamed index)"} (${i.config.columns.map((c) => ("indexConfig" in c && c.name === WORKSPACE_ID_COLUMN ? c.indexConfig?.opClass : undefined)).find(Boolean) ?? ""})`);
+      const key = ctx.keyOf(t, WORKSPACE_ID_COLUMN);
+      const retyped = type !== WORKSPACE_ID_SQL_TYPE;
       report({
         table: t.name,
         column: WORKSPACE_ID_COLUMN,
         message:
           `Column ${quote(WORKSPACE_ID_COLUMN)} of table ${quote(t.name)} in ${quote(ctx.packageName)} ${problems.join(" and ")}; declare it as ${WORKSPACE_ID_SQL_TYPE} NOT NULL.` +
           (opClasses.length && type !== WORKSPACE_ID_SQL_TYPE ? ` Its indexes name an operator class of the old type, which fails after the change: drop .op(…) on ${WORKSPACE_ID_COLUMN} in ${opClasses.join(", ")}.` : ""),
-        suggestion: `${ctx.keyOf(t, WORKSPACE_ID_COLUMN)}: varchar("${WORKSPACE_ID_COLUMN}", { length: ${LENGTH} }).notNull()`,
+        fixes: [
+          fixOf([
+            {
+              kind: "edit-column",
+              table,
+              column: key,
+              ...(retyped ? { builder: `varchar("${WORKSPACE_ID_COLUMN}", { length: ${LENGTH} })` } : {}),
+              // A uuid column's .defaultRandom() makes no varchar id.
+              ...(retyped && column.columnType === "PgUUID" && column.hasDefault ? { drop: ["defaultRandom"] } : {}),
+              ...(column.notNull ? {} : { append: ".notNull()" }),
+            },
+            ...(retyped ? withOp.map((i) => ({ kind: "set-op" as const, table, entry: indexEntry(ctx, t, i), column: key })) : []),
+          ]),
+        ],
       });
     }
     if (ctx.isCore) checkWorkspacesTable(ctx, report);

@@ -1,3 +1,4 @@
+import { fixOf } from "../suggested-fix.ts";
 import { WORKSPACE_ID_COLUMN, WORKSPACES_TABLE } from "../constants.ts";
 import { quote } from "../naming.ts";
 import { workspaceTables, type Rule } from "../rule.ts";
@@ -33,16 +34,18 @@ export const workspaceForeignKey: Rule = {
       });
       if (toWorkspaces.some((fk) => fk.onDelete === "cascade")) continue;
       const existing = toWorkspaces[0];
+      const inline = toWorkspaces.every((fk) => t.inlineForeignKeys.has(fk));
+      const code = `.references(() => ${workspacesVar}.id, { onDelete: "cascade" })`;
       report({
         table: t.name,
         column: WORKSPACE_ID_COLUMN,
         message: existing
           ? `The foreign key from ${quote(WORKSPACE_ID_COLUMN)} of table ${quote(t.name)} in ${quote(ctx.packageName)} to ${quote(`${WORKSPACES_TABLE}.id`)} is ON DELETE ${(existing.onDelete ?? "no action").toUpperCase()}; make it ON DELETE CASCADE so a workspace's rows leave with it.`
           : `Column ${quote(WORKSPACE_ID_COLUMN)} of table ${quote(t.name)} in ${quote(ctx.packageName)} has no foreign key to ${quote(`${WORKSPACES_TABLE}.id`)}; add one with ON DELETE CASCADE so no row names a workspace that does not exist.`,
-        suggestion:
-          `${key}: varchar("${WORKSPACE_ID_COLUMN}", { length: 20 }).notNull().references(() => ${workspacesVar}.id, { onDelete: "cascade" })\n` +
-          `// or, in the table's extra config:\n` +
-          `foreignKey({ columns: [t.${key}], foreignColumns: [${workspacesVar}.id] }).onDelete("cascade")`,
+        // A key written in the extra config is the author's to change; an inline one is replaced.
+        ...(inline
+          ? { fixes: [fixOf([{ kind: "edit-column", table: ctx.variableOf({ manifest: ctx.manifest, info: t }), column: key, ...(existing ? { drop: ["references"] } : {}), append: code }])] }
+          : { suggestion: `foreignKey({ columns: [t.${key}], foreignColumns: [${workspacesVar}.id] }).onDelete("cascade")` }),
       });
     }
   },

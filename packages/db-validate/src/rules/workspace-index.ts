@@ -1,7 +1,14 @@
+import { fixOf } from "../suggested-fix.ts";
 import { WORKSPACE_ID_COLUMN } from "../constants.ts";
-import { quote } from "../naming.ts";
+import { quote, tablePrefixOf } from "../naming.ts";
 import { workspaceTables, type Rule } from "../rule.ts";
 import { indexColumnNames } from "../table-info.ts";
+
+/** A name under the package prefix (shared-names asks it of index names), from a table's. */
+function prefixed(packageName: string, base: string): string {
+  const prefix = tablePrefixOf(packageName);
+  return base.startsWith(prefix) ? base : `${prefix}${base.replace(/^ydtb_/, "")}`;
+}
 
 /**
  * Warning: a workspace-scoped table has an index, primary key or unique constraint whose
@@ -27,7 +34,7 @@ export const workspaceIndex: Rule = {
         table: t.name,
         column: WORKSPACE_ID_COLUMN,
         message: `Table ${quote(t.name)} of ${quote(ctx.packageName)} has no index or primary key that starts with ${quote(WORKSPACE_ID_COLUMN)}; every query filters by workspace: add one (or lead the primary key with it).`,
-        suggestion: `index(${quote(`${t.baseName}_${WORKSPACE_ID_COLUMN}_idx`)}).on(t.${ctx.keyOf(t, WORKSPACE_ID_COLUMN)})`,
+        fixes: [fixOf([{ kind: "add-entry", table: ctx.variableOf({ manifest: ctx.manifest, info: t }), code: `index(${quote(`${prefixed(ctx.packageName, t.baseName)}_${WORKSPACE_ID_COLUMN}_idx`)}).on(t.${ctx.keyOf(t, WORKSPACE_ID_COLUMN)})` }])],
       });
     }
   },
