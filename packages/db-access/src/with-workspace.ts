@@ -25,15 +25,15 @@ export interface WithWorkspaceOptions {
  * `fn` on it directly when the workspace is the same, and refuses another workspace.
  * Throws `DbAccessError`: `INVALID_WORKSPACE_ID`, `RUNTIME_ROLE_MISSING` (migrations not run),
  * `RUNTIME_ROLE_DENIED` (the connecting user may not switch to the role), `WORKSPACE_MISMATCH`,
- * `TRANSACTION_ROLLED_BACK` (a statement failed and `fn` swallowed its error: nothing was saved).
+ * `INVALID_TRANSACTION_OPTIONS`, `TRANSACTION_ROLLED_BACK` (a statement failed and `fn` swallowed its error: nothing was saved).
  * A failed `COMMIT` is thrown as the driver reported it.
  *
  * @example
  * const mine = await withWorkspace(db.orm, "ws_1", (tx) => tx.select().from(notes)); // ws_1's notes only
  */
 export async function withWorkspace<TDb extends AnyPgDatabase, T>(db: TDb, workspaceId: string, fn: (tx: WorkspaceTransaction<TDb>) => Promise<T>, options: WithWorkspaceOptions = {}): Promise<T> {
-  if (typeof workspaceId !== "string" || workspaceId.length === 0 || workspaceId.length > MAX_WORKSPACE_ID_LENGTH) {
-    throw new DbAccessError("INVALID_WORKSPACE_ID", `withWorkspace() needs a workspace id of 1 to ${MAX_WORKSPACE_ID_LENGTH} characters (ydtb_workspaces.id); got ${JSON.stringify(workspaceId)}.`);
+  if (typeof workspaceId !== "string" || workspaceId.length === 0 || workspaceId.length > MAX_WORKSPACE_ID_LENGTH || workspaceId.includes("\0")) {
+    throw new DbAccessError("INVALID_WORKSPACE_ID", `withWorkspace() needs a workspace id of 1 to ${MAX_WORKSPACE_ID_LENGTH} characters (ydtb_workspaces.id), without NUL (PostgreSQL text cannot hold it); got ${JSON.stringify(workspaceId)}.`);
   }
   if (is(db, PgTransaction)) return inOpenTransaction(db, workspaceId, fn as (tx: AnyPgDatabase) => Promise<T>);
   return runWorkspaceTransaction(db, { workspaceId, config: options.transaction, roleError }, fn);

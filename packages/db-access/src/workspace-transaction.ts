@@ -52,11 +52,26 @@ export function sqlLiteral(value: string): string {
   return value.includes("\\") ? `E'${quoted.replaceAll("\\", "\\\\")}'` : `'${quoted}'`;
 }
 
-/** `BEGIN [ISOLATION LEVEL …] [READ ONLY|READ WRITE] [[NOT] DEFERRABLE]`, from a closed set of words. */
-function beginSql(config: PgTransactionConfig | undefined): string {
+const ISOLATION_LEVELS = new Set(["read uncommitted", "read committed", "repeatable read", "serializable"]);
+const ACCESS_MODES = new Set(["read only", "read write"]);
+
+/**
+ * `BEGIN [ISOLATION LEVEL …] [READ ONLY|READ WRITE] [[NOT] DEFERRABLE]`. The words are checked
+ * against PostgreSQL's own: they are spliced into SQL text, and a caller in plain JavaScript
+ * could pass anything.
+ */
+export function beginSql(config: PgTransactionConfig | undefined): string {
   const parts = ["BEGIN"];
-  if (config?.isolationLevel) parts.push(`ISOLATION LEVEL ${config.isolationLevel.toUpperCase()}`);
-  if (config?.accessMode) parts.push(config.accessMode.toUpperCase());
+  const invalid = (what: string, value: unknown) =>
+    new DbAccessError("INVALID_TRANSACTION_OPTIONS", `withWorkspace()'s transaction.${what} is ${JSON.stringify(value)}; use one of PostgreSQL's: ${[...(what === "isolationLevel" ? ISOLATION_LEVELS : ACCESS_MODES)].join(", ")}.`);
+  if (config?.isolationLevel !== undefined) {
+    if (!ISOLATION_LEVELS.has(config.isolationLevel)) throw invalid("isolationLevel", config.isolationLevel);
+    parts.push(`ISOLATION LEVEL ${config.isolationLevel.toUpperCase()}`);
+  }
+  if (config?.accessMode !== undefined) {
+    if (!ACCESS_MODES.has(config.accessMode)) throw invalid("accessMode", config.accessMode);
+    parts.push(config.accessMode.toUpperCase());
+  }
   if (config?.deferrable !== undefined) parts.push(config.deferrable ? "DEFERRABLE" : "NOT DEFERRABLE");
   return parts.join(" ");
 }
@@ -113,6 +128,7 @@ export async function runWorkspaceTransaction<TDb extends AnyPgDatabase, T>(db: 
 
 async function onNodePostgres<T>(session: DriverSession, opening: WorkspaceOpening, fn: (tx: AnyPgDatabase) => Promise<T>): Promise<T> {
   const { Session, Transaction } = await driverClasses("NodePgSession");
+  const openingSql = `${beginSql(opening.config)}; ${settingsSql(opening.workspaceId)}`;
   const pooled = session.client as PgClient & { connect?: () => Promise<PgClient> };
   // A Pool hands out a client per transaction; a handle bound to one client (a dedicated connection) uses it.
   const isPool = typeof pooled.connect === "function" && "idleCount" in pooled;
@@ -120,7 +136,7 @@ async function onNodePostgres<T>(session: DriverSession, opening: WorkspaceOpeni
   let destroy: Error | undefined;
   try {
     try {
-      await client.query(`${beginSql(opening.config)}; ${settingsSql(opening.workspaceId)}`);
+      await client.query(openingSql);
     } catch (error) {
       destroy = await rollback(client, error);
       throw opening.roleError(error);
@@ -161,24 +177,34 @@ async function rollback(client: PgClient, original: unknown): Promise<Error | un
   }
 }
 
-const rolledBack = () =>
+const rolledBack = (options?: ErrorOptions) =>
   new DbAccessError(
     "TRANSACTION_ROLLED_BACK",
     "withWorkspace's COMMIT was turned into a ROLLBACK by PostgreSQL: a statement inside fn failed and its error was caught without rethrowing. Nothing was saved; let the error propagate, or run the statement that may fail inside tx.transaction() (a savepoint).",
+    options,
   );
 
 async function onPglite<T>(session: DriverSession, opening: WorkspaceOpening, fn: (tx: AnyPgDatabase) => Promise<T>): Promise<T> {
   const { Session, Transaction } = await driverClasses("PgliteSession");
+  const characteristics = beginSql(opening.config).slice("BEGIN".length);
   const pg = session.client as { transaction<R>(cb: (t: { exec(text: string): Promise<unknown> }) => Promise<R>): Promise<R> };
-  return pg.transaction(async (t) => {
-    const config = opening.config;
-    const characteristics = beginSql(config).slice("BEGIN".length);
-    try {
-      // The transaction's characteristics must come before its first query, so they share the exec.
-      await t.exec(`${characteristics ? `SET TRANSACTION${characteristics}; ` : ""}${settingsSql(opening.workspaceId)}`);
-    } catch (error) {
-      throw opening.roleError(error);
-    }
-    return fn(new Transaction(session.dialect, new Session(t, session.dialect, session.schema, session.options), session.schema));
-  });
+  let done = false;
+  try {
+    return await pg.transaction(async (t) => {
+      try {
+        // The transaction's characteristics must come before its first query, so they share the exec.
+        await t.exec(`${characteristics ? `SET TRANSACTION${characteristics}; ` : ""}${settingsSql(opening.workspaceId)}`);
+      } catch (error) {
+        throw opening.roleError(error);
+      }
+      const result = await fn(new Transaction(session.dialect, new Session(t, session.dialect, session.schema, session.options), session.schema));
+      done = true;
+      return result;
+    });
+  } catch (error) {
+    // After fn resolved only the COMMIT can fail: PGlite reports one PostgreSQL turned into a
+    // ROLLBACK as 25P02 (transaction aborted); a deferred constraint keeps its own code.
+    if (done && [undefined, "25P02"].includes(postgresError(error)?.code)) throw rolledBack({ cause: error });
+    throw error;
+  }
 }
