@@ -65,6 +65,7 @@ export function formatCheck(result: CheckResult, c: Colors): string {
   for (const step of result.upDownUp) lines.push(`  up → down → up ${step.id}: ${step.ok ? "same schema" : `differs\n${(step.diff ?? []).map((d) => `      ${d}`).join("\n")}`}`);
   if ("skipped" in result.drift) lines.push(`  schema drift: skipped (${result.drift.skipped})`);
   else lines.push(result.drift.ok ? "  schema drift: none" : `  schema drift: the Drizzle schema differs from the migrations; \`bun run db:generate\` would write:\n${result.drift.sql.map((s) => `      ${s}`).join("\n")}`);
+  if (result.catalog) lines.push(result.catalog.length ? `  row-level security drift:\n${result.catalog.map((s) => `      ${s}`).join("\n")}` : "  row-level security drift: none");
   return lines.join("\n");
 }
 
