@@ -1,10 +1,13 @@
-// `ydtb-db check` reports row-level-security drift a migration leaves behind (the scratch
-// database is PGlite; @ydtb/db-access's rlsDrift itself is tested on PGlite and the server).
+// Row-level-security drift: `ydtb-db check` reports what a migration leaves behind (on its
+// scratch PGlite), `ydtb-db status` what was changed by hand on a live database.
 import { afterAll, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { migrate } from "@ydtb/db-migrate";
+import { describeDatabases } from "@ydtb/test-db";
+import { databaseStatus } from "../src/database-status.ts";
 import { runCli } from "../src/run-cli.ts";
-import { addPackage, captureIO, copyWorkspace, removeWorkspace } from "./helpers.ts";
+import { addPackage, captureIO, copyWorkspace, removeWorkspace, workspaceManifests } from "./helpers.ts";
 
 const ws = copyWorkspace({ packages: ["db-core"] });
 afterAll(() => removeWorkspace(ws));
@@ -38,4 +41,16 @@ test("check: clean policies pass; a later migration that stops forcing RLS fails
   expect(drifted.json.packages[0]?.ok).toBe(false);
   expect(drifted.json.packages[0]?.catalog?.length).toBe(1);
   expect(drifted.json.packages[0]?.catalog?.[0]).toContain('"ydtb_rlsx_items"');
+});
+
+describeDatabases("status: row-level security changed by hand on a live database", (target) => {
+  test("none after the migrations; a dropped policy and RLS turned off are reported on their packages", async () => {
+    const db = await target.fresh();
+    const manifests = await workspaceManifests();
+    await migrate(db, manifests);
+    const drift = async () => Object.fromEntries((await databaseStatus(db, manifests)).packages.map((p) => [p.package, p.rlsDrift.map((d) => `${d.table} ${d.problem}`)]));
+    expect(await drift()).toEqual({ "@ydtb/core": [], "@ydtb/basic": [] });
+    await db.exec(`DROP POLICY ydtb_workspace_isolation ON ydtb_basic_notes; ALTER TABLE ydtb_workspace_tools DISABLE ROW LEVEL SECURITY;`);
+    expect(await drift()).toEqual({ "@ydtb/core": ["ydtb_workspace_tools rls-disabled"], "@ydtb/basic": ["ydtb_basic_notes policy-missing"] });
+  });
 });

@@ -15,6 +15,7 @@ export function formatStatus(status: DatabaseStatus, c: Colors): string {
       lines.push(c.red(`  applied but no longer in the code: ${p.notInCode.map((m) => `${m.id} (${m.version ?? "unreleased"})`).join(", ")} — restore the files (applied migrations are never deleted)`));
     }
     if (p.changed.length) lines.push(c.red(`  changed since applied: ${p.changed.join(", ")} (ydtb-db repair, if deliberate)`));
+    for (const d of p.rlsDrift) lines.push(c.red(`  row-level security drift (${d.problem}): ${d.message}`));
     if (p.tools.length) lines.push(`  tools: ${p.tools.map((t) => `${t.id}${t.active ? "" : " (inactive)"}`).join(", ")}`);
     for (const m of p.migrations ?? []) {
       const state = m.state === "applied" ? c.green(m.state) : m.state === "pending" ? c.yellow(m.state) : c.red(m.state);
