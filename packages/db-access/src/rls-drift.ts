@@ -28,6 +28,10 @@ type TableRow = {
  * A policy expression as comparable text: PostgreSQL deparses `"workspace_id" = NULLIF(…)` as
  * `((workspace_id)::text = NULLIF(current_setting('…'::text, true), ''::text))`, so casts to
  * text types, parentheses, double quotes and spaces are dropped from both sides, and case folded.
+ *
+ * @example
+ * normalizePolicyExpression(`((workspace_id)::text = NULLIF(current_setting('ydtb.workspace_id'::text, true), ''::text))`)
+ *   === normalizePolicyExpression(WORKSPACE_CONDITION); // true
  */
 export function normalizePolicyExpression(expression: string): string {
   return expression

@@ -46,6 +46,10 @@ const kindOf = (session: unknown) => (session as { constructor: { [entityKind]?:
  * A string literal for simple-protocol SQL, as node-postgres' `escapeLiteral` writes it: quotes
  * doubled, and backslashes doubled under `E'…'` so the text is the same whatever
  * `standard_conforming_strings` says.
+ *
+ * @example
+ * sqlLiteral("it's"); // "'it''s'"
+ * sqlLiteral("a\\b"); // "E'a\\\\b'"
  */
 export function sqlLiteral(value: string): string {
   const quoted = value.replaceAll("'", "''");
