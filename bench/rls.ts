@@ -1,7 +1,10 @@
 // `bun bench/rls.ts` (and part of `bun run bench`): the cost of row-level security. A typical
 // workspace-scoped query through withWorkspace() — one transaction, the runtime role, the
 // workspace set, the policy on every table — against the same query filtered by hand on a plain
-// connection that no policy applies to. Figures are per query, medians of batches.
+// connection that no policy applies to. Figures are per query: the contenders run query by query
+// in rotation, and each figure is a median over every query (ratios: the median of each round's
+// own ratio), so a load spike on a shared machine hits one round, not one contender.
+import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
@@ -18,9 +21,10 @@ export interface RlsBenchOptions {
   readonly url?: string;
   readonly workspaces?: number;
   readonly notesPerWorkspace?: number;
-  /** Queries per batch; each figure is the median of `batches` batches per contender. */
+  /** Measured rounds per query (each round runs every contender once); medians over them. */
   readonly queries?: number;
-  readonly batches?: number;
+  /** Rounds run first and not counted: connections, prepared statements, caches, the JIT. */
+  readonly warmup?: number;
   /** Measure on PGlite too. Default true. */
   readonly pglite?: boolean;
 }
@@ -35,10 +39,12 @@ export interface RlsFigures {
   readonly byHandInTransactionMs: number;
   /** The same query through withWorkspace: transaction, runtime role, workspace set, policies. */
   readonly withWorkspaceMs: number;
-  /** withWorkspace against by hand in a transaction: the cost of the role and the policies. */
+  /** withWorkspace against by hand in a transaction: the cost of the role and the policies (median of per-round ratios). */
   readonly rlsRatio: number;
-  /** withWorkspace against the bare statement: everything, the transaction included. */
+  /** withWorkspace against the bare statement: everything, the transaction included (median of per-round ratios). */
   readonly totalRatio: number;
+  /** Measured rounds. */
+  readonly rounds: number;
 }
 
 /** The connections of the transaction contenders. */
@@ -47,7 +53,7 @@ interface Connections {
   readonly app: Database;
 }
 
-export const DEFAULT_RLS_BENCH = { workspaces: 20, notesPerWorkspace: 500, queries: 300, batches: 7, pglite: true } as const;
+export const DEFAULT_RLS_BENCH = { workspaces: 20, notesPerWorkspace: 500, queries: 1000, warmup: 100, pglite: true } as const;
 
 /**
  * The size `bun run bench` uses for a number of runs: the defaults, or a quick look with one run
@@ -57,7 +63,7 @@ export const DEFAULT_RLS_BENCH = { workspaces: 20, notesPerWorkspace: 500, queri
  * await measureRls({ url, ...rlsBenchSize(runs) });
  */
 export function rlsBenchSize(runs: number): Omit<RlsBenchOptions, "url"> {
-  return runs > 1 ? DEFAULT_RLS_BENCH : { workspaces: 3, notesPerWorkspace: 50, queries: 20, batches: 1, pglite: false };
+  return runs > 1 ? DEFAULT_RLS_BENCH : { workspaces: 3, notesPerWorkspace: 50, queries: 20, warmup: 5, pglite: false };
 }
 
 const root = resolve(import.meta.dir, "..");
@@ -94,8 +100,8 @@ async function seed(db: Database, workspaces: number, perWorkspace: number): Pro
 
 /**
  * Each contender has its own connection on the server, as in production, where the app's pool
- * serves only withWorkspace (one connection shared by all would re-plan each prepared statement
- * whenever the role flips between them). PGlite has one connection.
+ * serves only withWorkspace, and no contender waits behind another's connection. PGlite has one
+ * connection.
  */
 async function measure(db: Database, app: Connections, kind: RlsFigures["kind"], options: Required<Omit<RlsBenchOptions, "url">>): Promise<RlsFigures[]> {
   await migrate(db, await discoverDatabasesOrThrow(root));
@@ -123,28 +129,35 @@ async function measureQuery(
   // Both must return the same rows, or the comparison is meaningless.
   const [a, b] = [await contenders.byHand(ids[1]!), await contenders.withWorkspace(ids[1]!)];
   if (JSON.stringify(a) !== JSON.stringify(b) || a.length === 0) throw new Error("bench rls: the two contenders returned different rows");
-  // Query by query, alternating, so the drift of a shared machine hits both alike; each batch
-  // gives a mean per query for each contender, and the figures are the medians over batches.
-  const batch = async () => {
-    const spent = { byHand: 0, byHandInTransaction: 0, withWorkspace: 0 };
-    for (let i = 0; i < options.queries; i++) {
-      const ws = ids[i % ids.length]!;
-      for (let k = 0; k < names.length; k++) {
-        const name = names[(i + k) % names.length]!;
-        const started = performance.now();
-        await contenders[name](ws);
-        spent[name] += performance.now() - started;
-      }
+  // Round by round, each contender once, the order rotating; a round's three queries run back to
+  // back, so its ratios compare queries that met the same load.
+  const ms: Record<keyof typeof contenders, number[]> = { byHand: [], byHandInTransaction: [], withWorkspace: [] };
+  const rls: number[] = [];
+  const total: number[] = [];
+  for (let i = 0; i < options.warmup + options.queries; i++) {
+    const ws = ids[i % ids.length]!;
+    const round = { byHand: 0, byHandInTransaction: 0, withWorkspace: 0 };
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(i + k) % names.length]!;
+      const started = performance.now();
+      await contenders[name](ws);
+      round[name] = performance.now() - started;
     }
-    return { byHand: spent.byHand / options.queries, byHandInTransaction: spent.byHandInTransaction / options.queries, withWorkspace: spent.withWorkspace / options.queries };
+    if (i < options.warmup) continue;
+    for (const name of names) ms[name].push(round[name]);
+    rls.push(round.withWorkspace / round.byHandInTransaction);
+    total.push(round.withWorkspace / round.byHand);
+  }
+  return {
+    kind,
+    query,
+    byHandMs: median(ms.byHand),
+    byHandInTransactionMs: median(ms.byHandInTransaction),
+    withWorkspaceMs: median(ms.withWorkspace),
+    rlsRatio: median(rls),
+    totalRatio: median(total),
+    rounds: options.queries,
   };
-  await batch(); // warm-up: connections, prepared statements, caches
-  const runs: Awaited<ReturnType<typeof batch>>[] = [];
-  for (let i = 0; i < options.batches; i++) runs.push(await batch());
-  const byHandMs = median(runs.map((r) => r.byHand));
-  const byHandInTransactionMs = median(runs.map((r) => r.byHandInTransaction));
-  const withWorkspaceMs = median(runs.map((r) => r.withWorkspace));
-  return { kind, query, byHandMs, byHandInTransactionMs, withWorkspaceMs, rlsRatio: withWorkspaceMs / byHandInTransactionMs, totalRatio: withWorkspaceMs / byHandMs };
 }
 
 /**
@@ -191,17 +204,25 @@ export async function measureRls(options: RlsBenchOptions = {}): Promise<RlsFigu
 
 /** The figures as a table for the terminal. */
 export function formatRls(figures: readonly RlsFigures[]): string {
-  const rows = [["query", "db", "by hand ms", "by hand in a tx ms", "withWorkspace ms", "RLS ratio (vs tx; target ≤ 1.15×)", "total ratio (vs bare)"]];
+  const rows = [["query", "db", "by hand ms", "by hand in a tx ms", "withWorkspace ms", "vs tx (target ≤ 1.15×)", "vs bare", "rounds"]];
   for (const f of figures) {
-    rows.push([f.query, f.kind, f.byHandMs.toFixed(3), f.byHandInTransactionMs.toFixed(3), f.withWorkspaceMs.toFixed(3), `${f.rlsRatio.toFixed(2)}×`, `${f.totalRatio.toFixed(2)}×`]);
+    rows.push([f.query, f.kind, f.byHandMs.toFixed(3), f.byHandInTransactionMs.toFixed(3), f.withWorkspaceMs.toFixed(3), `${f.rlsRatio.toFixed(2)}×`, `${f.totalRatio.toFixed(2)}×`, String(f.rounds)]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ")).join("\n");
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { url: { type: "string" }, queries: { type: "string" }, notes: { type: "string" } } });
+  const { values } = parseArgs({ options: { url: { type: "string" }, queries: { type: "string" }, notes: { type: "string" }, "no-pglite": { type: "boolean" } } });
   const url = values.url ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const figures = await measureRls({ url, ...(values.queries ? { queries: Number(values.queries) } : {}), ...(values.notes ? { notesPerWorkspace: Number(values.notes) } : {}) });
+  const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
+  console.log(`load average before: ${load()} (${availableParallelism()} cores)`);
+  const figures = await measureRls({
+    url,
+    ...(values.queries ? { queries: Number(values.queries) } : {}),
+    ...(values.notes ? { notesPerWorkspace: Number(values.notes) } : {}),
+    ...(values["no-pglite"] ? { pglite: false } : {}),
+  });
   console.log(formatRls(figures));
+  console.log(`load average after: ${load()}`);
 }

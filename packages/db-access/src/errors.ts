@@ -6,7 +6,9 @@ export type DbAccessErrorCode =
   | "WORKSPACE_MISMATCH"
   | "NO_MIGRATIONS_FOLDER"
   | "INVALID_JOURNAL"
-  | "INVALID_POLICY_MARKER";
+  | "INVALID_POLICY_MARKER"
+  | "INVALID_TRANSACTION_OPTIONS"
+  | "TRANSACTION_ROLLED_BACK";
 
 /**
  * The error every function of `@ydtb/db-access` throws: `code` is stable, the message names

@@ -16,4 +16,6 @@ export { EMPTY_POLICY_STATE, ENSURE_RUNTIME_ROLE_SQL, policyMarker, policyMigrat
 export { parsePolicyMarker, readPolicyState, type PolicyStateResult } from "./policy-state.ts";
 export { isDeclaredGlobal, scopedTables, sqlTableName, workspaceTableNames, type ScopedTable } from "./table-scope.ts";
 export { withWorkspace, type WithWorkspaceOptions } from "./with-workspace.ts";
+export { sqlLiteral, type AnyPgDatabase, type WorkspaceTransaction } from "./workspace-transaction.ts";
 export { workspacePolicyMigration, type WorkspacePolicyMigrationInput } from "./workspace-policy-migration.ts";
+export { normalizePolicyExpression, rlsDrift, type RlsDrift, type RlsDriftProblem } from "./rls-drift.ts";

@@ -103,20 +103,22 @@ describe.skipIf(!serverUrl())("the app's own login role [postgres]", () => {
     try {
       await migrated(db);
       await admin!.unsafe(`CREATE ROLE "${member}" LOGIN IN ROLE ${RUNTIME_ROLE}; CREATE ROLE "${stranger}" LOGIN`);
-      const as = (user: string) => {
+      const as = (user: string, max: number) => {
         const url = new URL(db.url!);
         url.username = user;
-        return openDatabase({ url: url.toString(), max: 2 });
+        return openDatabase({ url: url.toString(), max });
       };
-      const app = await as(member);
+      const app = await as(member, 2);
       try {
         expect(await app.query(`SELECT * FROM ydtb_basic_notes`)).toEqual([]);
         expect(await withWorkspace(app.orm, "ws_b", titles)).toEqual(["B note"]);
       } finally {
         await app.close();
       }
-      const other = await as(stranger);
+      // A pool of one: the refused opening gives its connection back, or the second call waits forever.
+      const other = await as(stranger, 1);
       try {
+        expect(await codeOf(withWorkspace(other.orm, "ws_b", titles))).toBe("RUNTIME_ROLE_DENIED");
         expect(await codeOf(withWorkspace(other.orm, "ws_b", titles))).toBe("RUNTIME_ROLE_DENIED");
       } finally {
         await other.close();

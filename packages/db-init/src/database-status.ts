@@ -1,4 +1,5 @@
 import type { Database } from "@ydtb/db-client";
+import { rlsDrift, type RlsDrift } from "@ydtb/db-access";
 import { listTools } from "@ydtb/db-core";
 import type { DatabaseManifest } from "@ydtb/db-registry";
 import { HISTORY_TABLE, historyTableNames, loadMigrations, migrationStatus, type PackageStatus } from "@ydtb/db-migrate";
@@ -21,6 +22,8 @@ export interface DatabaseStatus {
   readonly packages: readonly (PackageStatus & {
     readonly tools: readonly { readonly id: string; readonly name: string; readonly active: boolean }[];
     readonly migrations?: readonly MigrationListing[];
+    /** Row-level security of its workspace tables that differs from its policy migrations (changed by hand). */
+    readonly rlsDrift: readonly Omit<RlsDrift, "package">[];
   })[];
 }
 
@@ -33,7 +36,8 @@ export interface DatabaseStatusOptions {
 }
 
 /**
- * Status per package: versions, migrations, and the tools it provides. Read-only: takes no
+ * Status per package: versions, migrations, the tools it provides, and row-level-security drift
+ * (its workspace tables changed by hand, see `rlsDrift`). Read-only: takes no
  * lock and answers on a database that was never migrated.
  *
  * @example
@@ -44,12 +48,14 @@ export async function databaseStatus(db: Database, manifests: readonly DatabaseM
   const [exists] = await db.query<{ tools: boolean }>(`SELECT to_regclass('ydtb_tools') IS NOT NULL AS tools`);
   // Before the first migration there is no tools table: no tools to list.
   const tools = exists?.tools ? await listTools(db.orm) : [];
+  const drift = await rlsDrift(db, manifests);
   const listings = options.migrations ? await migrationListings(db, manifests, packages, options.historyTable ?? HISTORY_TABLE) : undefined;
   return {
     database: db.label,
     packages: packages.map((p) => ({
       ...p,
       tools: tools.filter((t) => t.packageName === p.package).map((t) => ({ id: t.id, name: t.name, active: t.isActive })),
+      rlsDrift: drift.filter((d) => d.package === p.package).map(({ table, problem, message }) => ({ table, problem, message })),
       ...(listings ? { migrations: listings.get(p.package) ?? [] } : {}),
     })),
   };

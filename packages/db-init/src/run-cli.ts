@@ -1,4 +1,6 @@
 import { resolve } from "node:path";
+import { rlsDrift } from "@ydtb/db-access";
+import type { SqlSession } from "@ydtb/db-client";
 import { discoverDatabases, type DatabaseManifest } from "@ydtb/db-registry";
 import { DEPENDENCY_GRAPH_RULE, formatValidationReport, prepareSqlObjects, RULES, validateManifests } from "@ydtb/db-validate";
 import { formatLintReport, LINT_RULES } from "@ydtb/db-lint";
@@ -192,7 +194,9 @@ async function execute(command: Command, io: CliIO, print: Print, c: Colors, err
       const targets = command.package ? all.filter((m) => m.packageName === command.package) : all;
       if (targets.length === 0) throw new UsageError(`check: no registered package "${command.package}"`);
       const results: CheckResult[] = [];
-      for (const m of targets) results.push({ ...(await checkPackage(m, all)), untested: untestedByCheck(m) });
+      // Row-level security on the migrated scratch database, against what the registry asks for.
+      const afterMigrations = async (db: SqlSession, m: DatabaseManifest) => (await rlsDrift(db, [m])).map((d) => d.message);
+      for (const m of targets) results.push({ ...(await checkPackage(m, all, { afterMigrations })), untested: untestedByCheck(m) });
       const ok = results.every((r) => r.ok);
       print({ packages: results }, () => results.map((r) => formatCheck(r, c)).join("\n"), ok);
       return ok ? EXIT.ok : EXIT.failure;

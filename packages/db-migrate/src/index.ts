@@ -1,6 +1,6 @@
 // load/ graph/ plan/ sql/ are pure (files in, values out); run/ history/ commands/ touch the database.
 export { attributeAll, attributeMigrations, type AttributionResult } from "./commands/attribute-migrations.ts";
-export { checkPackage, schemaDrift, type CheckResult, type DriftResult, type UpDownUpResult } from "./commands/check-package.ts";
+export { checkPackage, schemaDrift, type CheckOptions, type CheckResult, type DriftResult, type UpDownUpResult } from "./commands/check-package.ts";
 export { dropEverything, type DropOptions, type DropResult } from "./commands/drop-everything.ts";
 export { migrationStatus, type PackageStatus, type StatusOptions } from "./commands/migration-status.ts";
 export { repairChecksums, type RepairOptions, type RepairResult } from "./commands/repair-checksums.ts";

@@ -19,6 +19,20 @@ describe("checkPackage (scratch PGlite)", () => {
     expect(result.ok).toBe(true);
   }, 30_000);
 
+  test("afterMigrations sees the package migrated, and its findings fail the check", async () => {
+    const seen: string[] = [];
+    const result = await checkPackage(basicManifest, [coreManifest, basicManifest], {
+      afterMigrations: async (db, manifest) => {
+        const [row] = await db.query<{ forced: boolean }>(`SELECT relforcerowsecurity AS forced FROM pg_class WHERE relname = 'ydtb_basic_notes'`);
+        seen.push(`${manifest.packageName} ${row?.forced}`);
+        return ["a finding"];
+      },
+    });
+    expect(seen).toEqual(["@ydtb/basic true"]);
+    expect(result.catalog).toEqual(["a finding"]);
+    expect(result.ok).toBe(false);
+  }, 30_000);
+
   test("a down that leaves a table behind, and a schema ahead of the migrations, are both reported", async () => {
     // A copy of basic's folder without 0001_pinned (and the policies after it), whose 0000 down leaves a table behind.
     const dir = tempDir();

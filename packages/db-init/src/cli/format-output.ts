@@ -15,6 +15,7 @@ export function formatStatus(status: DatabaseStatus, c: Colors): string {
       lines.push(c.red(`  applied but no longer in the code: ${p.notInCode.map((m) => `${m.id} (${m.version ?? "unreleased"})`).join(", ")} — restore the files (applied migrations are never deleted)`));
     }
     if (p.changed.length) lines.push(c.red(`  changed since applied: ${p.changed.join(", ")} (ydtb-db repair, if deliberate)`));
+    for (const d of p.rlsDrift) lines.push(c.red(`  row-level security drift (${d.problem}): ${d.message}`));
     if (p.tools.length) lines.push(`  tools: ${p.tools.map((t) => `${t.id}${t.active ? "" : " (inactive)"}`).join(", ")}`);
     for (const m of p.migrations ?? []) {
       const state = m.state === "applied" ? c.green(m.state) : m.state === "pending" ? c.yellow(m.state) : c.red(m.state);
@@ -65,6 +66,7 @@ export function formatCheck(result: CheckResult, c: Colors): string {
   for (const step of result.upDownUp) lines.push(`  up → down → up ${step.id}: ${step.ok ? "same schema" : `differs\n${(step.diff ?? []).map((d) => `      ${d}`).join("\n")}`}`);
   if ("skipped" in result.drift) lines.push(`  schema drift: skipped (${result.drift.skipped})`);
   else lines.push(result.drift.ok ? "  schema drift: none" : `  schema drift: the Drizzle schema differs from the migrations; \`bun run db:generate\` would write:\n${result.drift.sql.map((s) => `      ${s}`).join("\n")}`);
+  if (result.catalog) lines.push(result.catalog.length ? `  row-level security drift:\n${result.catalog.map((s) => `      ${s}`).join("\n")}` : "  row-level security drift: none");
   return lines.join("\n");
 }
 

@@ -29,6 +29,17 @@ export interface CheckResult {
   /** One entry per migration that has a down. */
   readonly upDownUp: readonly UpDownUpResult[];
   readonly drift: DriftResult;
+  /** What {@link CheckOptions.afterMigrations} found on the migrated scratch database (absent without it). */
+  readonly catalog?: readonly string[];
+}
+
+/** Options of {@link checkPackage}. */
+export interface CheckOptions {
+  /**
+   * Checks the scratch database once every migration of the package is up, returning findings
+   * (empty when fine): how `ydtb-db check` adds `@ydtb/db-access`'s row-level-security drift.
+   */
+  readonly afterMigrations?: (db: SqlSession, manifest: DatabaseManifest) => Promise<readonly string[]>;
 }
 
 /**
@@ -43,12 +54,13 @@ export interface CheckResult {
  * const result = await checkPackage(basicManifest, registry.list());
  * if (!result.ok) console.log(result.upDownUp.filter((s) => !s.ok), result.drift);
  */
-export async function checkPackage(manifest: DatabaseManifest, allManifests: readonly DatabaseManifest[]): Promise<CheckResult> {
+export async function checkPackage(manifest: DatabaseManifest, allManifests: readonly DatabaseManifest[], options: CheckOptions = {}): Promise<CheckResult> {
   const others = allManifests.filter((m) => m.packageName !== manifest.packageName);
   const graph = buildPackageGraph([...others, manifest]);
   const needed = new Set(dependenciesOf(graph, manifest.packageName));
   const loaded = loadPackageMigrations(manifest);
   const upDownUp: UpDownUpResult[] = [];
+  let catalog: readonly string[] | undefined;
   const db = await openDatabase();
   try {
     await migrate(db, others.filter((m) => needed.has(m.packageName)));
@@ -75,12 +87,13 @@ export async function checkPackage(manifest: DatabaseManifest, allManifests: rea
       const diff = [...downDiff, ...diffCatalogs(after, await schemaCatalog(db)).map((l) => `after up again (vs first up): ${l}`)];
       upDownUp.push({ id: m.id, ok: diff.length === 0, ...(diff.length ? { diff } : {}) });
     }
+    if (options.afterMigrations && upDownUp.every((s) => s.ok)) catalog = await options.afterMigrations(db, manifest);
   } finally {
     await db.close();
   }
   const drift = await schemaDrift(manifest);
-  const ok = upDownUp.every((s) => s.ok) && ("skipped" in drift || drift.ok);
-  return { package: manifest.packageName, ok, upDownUp, drift };
+  const ok = upDownUp.every((s) => s.ok) && ("skipped" in drift || drift.ok) && !catalog?.length;
+  return { package: manifest.packageName, ok, upDownUp, drift, ...(catalog ? { catalog } : {}) };
 }
 
 async function attempt(db: SqlSession & { transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> }, m: LoadedMigration, direction: "up" | "down"): Promise<string | undefined> {
