@@ -62,7 +62,7 @@ export async function fastMigrate(argv: readonly string[], io: FastIO): Promise<
     }
     const stamp = parseStamp(row);
     if (!stamp || JSON.stringify(stamp.layout.map((p) => p.source).sort()) !== JSON.stringify(files)) return undefined;
-    if (!stampHolds(stamp, inputsDigest(stamp.layout))) return undefined;
+    if (!stamp.answer.toolsSynced || !stampHolds(stamp, inputsDigest(stamp.layout))) return undefined;
     const ms = { discover: round(discovered - started), migrate: round(performance.now() - discovered), total: round(performance.now() - started) };
     const report = stampReport(stamp.answer, maskDatabaseUrl(url), ms);
     io.stdout(args.json ? JSON.stringify({ ok: true, command: "migrate", report }, null, 2) : formatInitReport(report, { command: "migrate" }));

@@ -17,13 +17,13 @@ export interface StampCheck {
 }
 
 /**
- * The boot stamp stands for a full production boot to the latest versions of every package with
- * tools synced: any other boot (development, a target, a dry run, `--package`, no fingerprints)
- * neither uses nor writes it.
+ * The boot stamp stands for a full production boot to the latest versions of every package
+ * (tools synced or not, as it records): any other boot (development, a target, a dry run,
+ * `--package`, no fingerprints) neither uses nor writes it.
  */
 export function stampEligible(options: StampOptions, mode: "development" | "production"): boolean {
   const m = options.migrate ?? {};
-  return mode === "production" && !options.partial && (m.target === undefined || m.target.kind === "latest") && !m.dryRun && m.fingerprints !== false && options.syncTools !== false;
+  return mode === "production" && !options.partial && (m.target === undefined || m.target.kind === "latest") && !m.dryRun && m.fingerprints !== false;
 }
 
 /**
@@ -47,7 +47,9 @@ export async function checkStamp(db: Database, manifests: readonly DatabaseManif
     return {};
   }
   const answer = await bootStampAnswer(db, manifests, inputs, stampTables(options.migrate?.historyTable));
-  return answer ? { answer, inputs } : { inputs };
+  // A stamp written without syncing tools does not stand for a boot that syncs them.
+  const holds = answer && (answer.toolsSynced || options.syncTools === false);
+  return holds ? { answer, inputs } : { inputs };
 }
 
 /**
@@ -65,7 +67,7 @@ export function stampedMigration(answer: StampAnswer, ms: number): MigrationRunR
  */
 export async function recordStamp(db: Database, manifests: readonly DatabaseManifest[], check: StampCheck, report: InitReport, migration: MigrationRunResult, historyTable?: string): Promise<void> {
   if (check.inputs === undefined || check.answer) return;
-  const answer = { packages: report.packages, versions: migration.versions, warnings: report.warnings, exempted: report.exempted };
+  const answer = { packages: report.packages, versions: migration.versions, warnings: report.warnings, exempted: report.exempted, toolsSynced: report.tools !== undefined };
   try {
     await writeBootStamp(db, manifests, answer, { inputs: check.inputs, tables: stampTables(historyTable) });
   } catch (error) {

@@ -41,6 +41,8 @@ export interface StampAnswer {
   readonly versions: readonly { readonly package: string; readonly codeVersion: string; readonly databaseVersion: string | null; readonly appliedCount: number }[];
   readonly warnings: readonly unknown[];
   readonly exempted: readonly unknown[];
+  /** False when the boot that wrote it was told not to sync tools: a boot that syncs them cannot use it. */
+  readonly toolsSynced: boolean;
 }
 
 /** A stamp as read from the database, with the database's current state digest beside it. */
