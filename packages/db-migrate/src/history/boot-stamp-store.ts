@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { postgresError, type SqlSession } from "@ydtb/db-client";
 import type { DatabaseManifest } from "@ydtb/db-registry";
 import { buildPackageGraph, topologicalOrder } from "../graph/package-graph.ts";
@@ -49,6 +51,14 @@ export function manifestsDigest(manifests: readonly DatabaseManifest[]): string 
   return new Bun.CryptoHasher("sha256").update(JSON.stringify(rows)).digest("hex");
 }
 
+// A manifest whose version is not its package.json's (a module Bun imported before the file
+// changed, or a version written by hand): a boot from disk could not tell, so it gets no stamp.
+function versionDisagrees(m: DatabaseManifest): boolean {
+  const file = m.packageDir ? join(m.packageDir, "package.json") : undefined;
+  if (!file || !existsSync(file)) return false;
+  return (JSON.parse(readFileSync(file, "utf8")) as { version?: unknown }).version !== m.version;
+}
+
 /**
  * The stamp, or undefined when there is none yet or it cannot be read (one query).
  *
@@ -98,7 +108,7 @@ export async function writeBootStamp(
 ): Promise<boolean> {
   const t = options.tables ?? stampTables();
   const layout = stampLayoutOf(manifests);
-  if (!layout || inputsDigest(layout) !== options.inputs) return false;
+  if (!layout || inputsDigest(layout) !== options.inputs || manifests.some(versionDisagrees)) return false;
   const packages = manifests.map((m) => (typeof m.migrations === "string" ? loadFromFingerprint(m) : undefined));
   if (!layout || packages.some((p) => p === undefined) || packages.length === 0) return false;
   const loaded = packages.filter((p) => p !== undefined);
