@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "@ydtb/db-client";
 import { DEFAULT_HISTORY_TABLE, DEFAULT_VERSIONS_TABLE } from "@ydtb/db-migrate/boot-stamp";
-import { HISTORY_TABLE, VERSIONS_TABLE } from "@ydtb/db-migrate";
+import { dropEverything, HISTORY_TABLE, VERSIONS_TABLE } from "@ydtb/db-migrate";
 import { discoverDatabases } from "@ydtb/db-registry";
 import { describeDatabases } from "@ydtb/test-db";
 import { initDatabase, type InitOptions } from "../src/index.ts";
@@ -106,6 +106,15 @@ describeDatabases("the boot stamp", (target) => {
     expect(rollback.report.steps.map((s) => `${s.id} ${s.direction}`)).toEqual(["0002_workspace_rls down"]);
     const next = await boot(db, root);
     expect({ stamp: next.report.bootStamp, applied: next.report.steps.map((s) => `${s.id} ${s.direction}`) }).toEqual({ stamp: undefined, applied: ["0002_workspace_rls up"] });
+  });
+
+  test("reset drops the stamp with the bookkeeping tables; the next boot migrates in full", async () => {
+    const db = await target.fresh();
+    const root = await stamped(db);
+    await dropEverything(db, (await discoverDatabases(root)).manifests);
+    expect(await db.query(`SELECT to_regclass('ydtb_schema_history_boot_stamp')::text AS t`)).toEqual([{ t: null }]);
+    const next = await boot(db, root);
+    expect({ stamp: next.report.bootStamp, applied: next.report.applied }).toEqual({ stamp: undefined, applied: 6 });
   });
 
   test("a boot told to sync tools does not use a stamp written without syncing them", async () => {
