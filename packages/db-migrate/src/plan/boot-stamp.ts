@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 
 // The boot stamp's read side. Light on purpose (node built-ins and Bun's hasher only): a no-op
 // `ydtb-db migrate` loads this module (`@ydtb/db-migrate/boot-stamp`) instead of the engine,
@@ -55,37 +54,46 @@ export interface StoredStamp {
   readonly answer: StampAnswer;
 }
 
-const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex");
-const fileHash = (file: string) => (existsSync(file) ? sha256(readFileSync(file, "utf8")) : "-");
+// Missing is an answer ("-"), not an error: a file deleted since the stamp makes the digest differ.
+function readOrMissing<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
 
 /**
  * Digest of the files a package's boot decides from: the manifest module, the package.json
  * (version), and the migrations folder's fingerprint, journal, versions file and file names —
- * what `loadFromFingerprint` reads. Every file missing is hashed as "-". Throws only on I/O
- * errors (the caller then takes the full path).
+ * what `loadFromFingerprint` reads. Every file missing counts as "-". One hasher over the raw
+ * bytes, length-prefixed. Throws only on I/O errors other than a missing file (the caller then
+ * takes the full path).
  *
  * @example
  * inputsDigest([{ name: "@ydtb/basic", source, packageDir, folder }]) // "9f2c…"
  */
 export function inputsDigest(layout: readonly StampPackage[]): string {
-  const lines = [...layout]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((p) => {
-      const names = existsSync(p.folder) ? readdirSync(p.folder).sort() : [];
-      return JSON.stringify([
-        p.name,
-        p.source,
-        p.source ? fileHash(p.source) : "",
-        p.packageDir,
-        p.packageDir ? fileHash(join(p.packageDir, "package.json")) : "",
-        p.packageDir ? fileHash(join(p.packageDir, "migrations.versions.json")) : "",
-        p.folder,
-        fileHash(join(p.folder, "meta", "_ydtb_fingerprint.json")),
-        fileHash(join(p.folder, "meta", "_journal.json")),
-        names,
-      ]);
-    });
-  return sha256(lines.join("\n"));
+  const hasher = new Bun.CryptoHasher("sha256");
+  const text = (value: string) => hasher.update(`${value.length}:${value}\n`);
+  const file = (path: string | null) => {
+    const bytes = path === null ? undefined : readOrMissing(() => readFileSync(path));
+    if (bytes === undefined) text("-");
+    else hasher.update(`${bytes.length}:`).update(bytes);
+  };
+  const sorted = [...layout].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const p of sorted) {
+    text(JSON.stringify([p.name, p.source, p.packageDir, p.folder]));
+    file(p.source);
+    file(p.packageDir && `${p.packageDir}/package.json`);
+    // Optional (most packages have none): looked up, not read, when absent.
+    file(p.packageDir && existsSync(`${p.packageDir}/migrations.versions.json`) ? `${p.packageDir}/migrations.versions.json` : null);
+    file(`${p.folder}/meta/_ydtb_fingerprint.json`);
+    file(`${p.folder}/meta/_journal.json`);
+    text(readOrMissing(() => readdirSync(p.folder).sort().join("/")) ?? "-");
+  }
+  return hasher.digest("hex");
 }
 
 /**
