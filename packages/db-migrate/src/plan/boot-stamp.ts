@@ -55,12 +55,12 @@ export interface StoredStamp {
 }
 
 // Missing is an answer ("-"), not an error: a file deleted since the stamp makes the digest differ.
-function readOrMissing<T>(read: () => T): T | undefined {
+function readOrMissing<T>(path: string, read: () => T): T | undefined {
   try {
     return read();
   } catch (error) {
     if ((error as { code?: unknown }).code === "ENOENT") return undefined;
-    throw error;
+    throw new Error(`boot stamp: reading ${path} failed (${(error as Error).message})`, { cause: error });
   }
 }
 
@@ -78,7 +78,7 @@ export function inputsDigest(layout: readonly StampPackage[]): string {
   const hasher = new Bun.CryptoHasher("sha256");
   const text = (value: string) => hasher.update(`${value.length}:${value}\n`);
   const file = (path: string | null) => {
-    const bytes = path === null ? undefined : readOrMissing(() => readFileSync(path));
+    const bytes = path === null ? undefined : readOrMissing(path, () => readFileSync(path));
     if (bytes === undefined) text("-");
     else hasher.update(`${bytes.length}:`).update(bytes);
   };
@@ -91,7 +91,7 @@ export function inputsDigest(layout: readonly StampPackage[]): string {
     file(p.packageDir && existsSync(`${p.packageDir}/migrations.versions.json`) ? `${p.packageDir}/migrations.versions.json` : null);
     file(`${p.folder}/meta/_ydtb_fingerprint.json`);
     file(`${p.folder}/meta/_journal.json`);
-    text(readOrMissing(() => readdirSync(p.folder).sort().join("/")) ?? "-");
+    text(readOrMissing(p.folder, () => readdirSync(p.folder).sort().join("/")) ?? "-");
   }
   return hasher.digest("hex");
 }
