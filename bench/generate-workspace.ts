@@ -1,10 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { getTableColumns, getTableName } from "drizzle-orm";
 import { foreignKey, index, integer, pgTable, primaryKey, text, timestamp, varchar, type AnyPgColumn, type PgTable } from "drizzle-orm/pg-core";
 import { workspaces } from "@ydtb/db-core";
 import coreDatabase from "@ydtb/db-core/database";
-import { defineDatabase, type DatabaseManifest } from "@ydtb/db-registry";
+import { writeFingerprint } from "@ydtb/db-migrate";
+import { bindManifest, defineDatabase, type DatabaseManifest } from "@ydtb/db-registry";
 import { journalOf, migrationText, planPackage, type WorkspaceSize } from "./synthetic-package.ts";
 
 export { DEFAULT_TABLES_PER_PACKAGE, type WorkspaceSize } from "./synthetic-package.ts";
@@ -38,7 +39,8 @@ const col = (table: unknown, key: string): AnyPgColumn => {
  * const ws = generateWorkspace("/tmp/ws", { packages: 50, migrations: 20 });
  */
 export function generateWorkspace(dir: string, size: WorkspaceSize): SyntheticWorkspace {
-  const manifests: DatabaseManifest[] = [coreDatabase];
+  // Bound to its package, as discovery binds it: its release attribution (and so its fingerprint) is found.
+  const manifests: DatabaseManifest[] = [bindManifest(coreDatabase, { packageDir: dirname(coreDatabase.migrations as string) })];
   const folders = [{ packageName: coreDatabase.packageName, folder: coreDatabase.migrations as string }];
   let migrationCount = 0;
   let tableCount = coreDatabase.tables.length;
@@ -97,6 +99,8 @@ export function generateWorkspace(dir: string, size: WorkspaceSize): SyntheticWo
         dependencies: Object.fromEntries([["@ydtb/core", "^1.0.0"], ...pkg.dependencies.map((d) => [`@bench/${d}`, "^1.0.0"])]),
       }),
     );
+    // As `db:generate` leaves a real package's folder: with its fingerprint.
+    writeFingerprint(manifests[manifests.length - 1]!);
     folders.push({ packageName: pkg.packageName, folder });
   }
   return { manifests, folders, migrationCount: migrationCount + CORE_MIGRATIONS, tableCount };

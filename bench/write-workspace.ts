@@ -76,7 +76,8 @@ ${descriptions.join("\n")}
  * under `.tmp/`, so their imports of drizzle-orm and @ydtb/* resolve): a root package.json with
  * `workspaces`, a core package re-exporting `@ydtb/db-core`'s manifest (with a copy of its
  * drizzle folder for peers that read folders), and P packages each with package.json,
- * src/schema.ts, src/database.ts and a drizzle-kit folder with its journal.
+ * src/schema.ts, src/database.ts and a drizzle-kit folder with its journal and its fingerprint
+ * (written by `ydtb-db fingerprint`, as `db:generate` does).
  *
  * @example
  * const ws = writeWorkspace(".tmp/bench-50x20", { packages: 50, migrations: 20 });
@@ -90,6 +91,8 @@ export function writeWorkspace(root: string, size: WorkspaceSize): WorkspaceOnDi
   write("packages/core/package.json", JSON.stringify({ name: "@ydtb/db-core", version: "1.0.0", private: true, type: "module" }, null, 2));
   write("packages/core/src/database.ts", `export { default } from "@ydtb/db-core/database";\n`);
   cpSync(coreFolder(), join(root, "packages/core/drizzle"), { recursive: true });
+  // Discovery binds core's manifest to this package's folder: its release attribution goes with it.
+  cpSync(join(dirname(coreFolder()), "migrations.versions.json"), join(root, "packages/core/migrations.versions.json"));
   const folders = [join(root, "packages/core/drizzle")];
   let migrationCount = 2;
   for (let p = 0; p < size.packages; p++) {
@@ -103,5 +106,8 @@ export function writeWorkspace(root: string, size: WorkspaceSize): WorkspaceOnDi
     folders.push(join(root, dir, "drizzle"));
     migrationCount += pkg.migrations.length;
   }
+  // As `db:generate` leaves a real package: each drizzle folder with its fingerprint.
+  const cli = Bun.spawnSync([process.execPath, join(import.meta.dir, "../packages/db-init/src/bin.ts"), "fingerprint", "--root", root], { stdout: "ignore", stderr: "pipe" });
+  if (cli.exitCode !== 0) throw new Error(`ydtb-db fingerprint failed for the generated workspace ${root}: ${cli.stderr.toString()}`);
   return { root, folders, migrationCount };
 }

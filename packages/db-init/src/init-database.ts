@@ -16,6 +16,8 @@ import { ensureExtensions } from "./ensure-extensions.ts";
 import { InitFailedError, ValidationFailedError } from "./errors.ts";
 import type { InitReport, Phase, ReportedStep } from "./init-report.ts";
 import { syncTools, type ToolSyncResult } from "@ydtb/db-core";
+import { checkStamp, recordStamp, stampedMigration } from "./stamp/init-stamp.ts";
+import { stampReport } from "./stamp/stamp-report.ts";
 
 /** Options of {@link initDatabase}. Give `rootDir` (discovery) or `registry` / `manifests`. */
 export interface InitOptions {
@@ -154,6 +156,16 @@ export async function initDatabase(options: InitOptions): Promise<InitResult> {
   }
   endPhase("register");
 
+  // The boot stamp: when the state and the inputs are those a full boot last found nothing to do
+  // for, that answer stands (one query) and validation, loading, planning and sync are skipped.
+  const stamp = await checkStamp(options.db, manifests, options, mode);
+  if (stamp.answer) {
+    endPhase("migrate");
+    ms.total = Math.round((performance.now() - started) * 10) / 10;
+    const stamped = stampReport(stamp.answer, options.db.label, { ...ms });
+    return { report: stamped, registry, migration: stampedMigration(stamp.answer, ms.migrate ?? 0) };
+  }
+
   // validate
   const validation = validateManifests(manifests);
   for (const pkg of validation.packages) {
@@ -203,6 +215,7 @@ export async function initDatabase(options: InitOptions): Promise<InitResult> {
     }
   }
   endPhase("sync");
+  await recordStamp(options.db, manifests, stamp, report(), state.migration, options.migrate?.historyTable);
   return { report: report(), registry, migration: state.migration };
 }
 

@@ -44,6 +44,11 @@ export interface InitReport {
   readonly tools?: { readonly inserted: number; readonly updated: number; readonly deactivated: number };
   /** Queries sent by the migration phase (bounded on a no-op boot). */
   readonly queryCount: number;
+  /**
+   * True when the boot stamp answered this no-op boot: the state and inputs are those a full
+   * boot found nothing to do for, so nothing was validated, loaded, planned or synced again.
+   */
+  readonly bootStamp?: boolean;
   /** Milliseconds per phase, and the total. */
   readonly ms: Readonly<Partial<Record<Phase | "total", number>>>;
 }

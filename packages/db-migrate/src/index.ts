@@ -70,3 +70,5 @@ export { prepareSql, type PreparedStatement, type SqlSource } from "./sql/prepar
 export { loadSqlParser, sqlParserRequested, type SqlParser } from "./sql/sql-parser.ts";
 export { isIdempotent, outsideTransactionOnly, statementKind, transactionControl, type StatementNode } from "./sql/statement-rules.ts";
 export * from "./adopt/index.ts";
+export { bootStampAnswer, manifestsDigest, readBootStamp, stampLayoutOf, stampTables, writeBootStamp } from "./history/boot-stamp-store.ts";
+export { inputsDigest, stampHolds, type StampAnswer, type StampPackage, type StampTables, type StoredStamp } from "./plan/boot-stamp.ts";

@@ -4,6 +4,7 @@ import { isPgEnum } from "drizzle-orm/pg-core";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import { orderOrNames } from "../graph/package-graph.ts";
 import { historyTableNames } from "../history/history-schema.ts";
+import { stampTablesOf } from "../plan/boot-stamp.ts";
 import { withMigrationLock } from "../run/migration-lock.ts";
 
 /** Options of {@link dropEverything}. */
@@ -51,7 +52,7 @@ export async function dropEverything(db: Database, manifests: readonly DatabaseM
       }
     }
   }
-  for (const t of [tables.applied, tables.versions, tables.history]) {
+  for (const t of [stampTablesOf(tables.history).stamp, tables.applied, tables.versions, tables.history]) {
     statements.push(`DROP TABLE IF EXISTS ${quoteIdent(t)} CASCADE`);
     dropped.push(t);
   }
