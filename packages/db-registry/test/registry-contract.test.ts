@@ -10,6 +10,8 @@ import {
   findDatabasePackages,
   ManifestError,
   manifestChanges,
+  parseDuration,
+  workspacePatterns,
   NotAManifestError,
   schemaEntities,
   SchemaValidationError,
@@ -154,6 +156,28 @@ describe("findDatabasePackages", () => {
   const root = mkdtempSync(join(tmpRoot, "find-packages-"));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+  test("workspace patterns: an array or { packages }, negations left out; ignored folders are never listed", () => {
+    const dir = mkdtempSync(join(tmpRoot, "patterns-"));
+    try {
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ workspaces: ["packages/*", "!packages/skip", "apps/*/"] }));
+      expect(workspacePatterns(dir)).toEqual(["packages/*", "apps/*/"]);
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ workspaces: { packages: ["libs/*", "!libs/x"] } }));
+      expect(workspacePatterns(dir)).toEqual(["libs/*"]);
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "no-workspaces" }));
+      expect(workspacePatterns(dir)).toEqual([]);
+      // A package inside node_modules matched by a deep glob is not a workspace package.
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ workspaces: ["libs/**"] }));
+      for (const sub of ["libs/real", "libs/real/node_modules/dep"]) {
+        mkdirSync(join(dir, sub, "src"), { recursive: true });
+        writeFileSync(join(dir, sub, "package.json"), JSON.stringify({ name: `@ydtb/${sub.split("/").pop()}` }));
+        writeFileSync(join(dir, sub, "src/database.ts"), "export default {};\n");
+      }
+      expect(findDatabasePackages(dir).map((p) => p.name)).toEqual(["@ydtb/real"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a package.json without a name is listed by its folder, relative to the root", () => {
     const write = (path: string, text: string) => {
       mkdirSync(join(root, path, ".."), { recursive: true });
@@ -176,4 +200,11 @@ test("the builders' manifest registers with both tables owned", () => {
   const registry = createRegistry();
   registry.registerDatabase(manifest({ schema: schemaFor("own") }));
   expect([registry.ownerOf("ydtb_own_items"), registry.ownerOf("ydtb_own_tags")]).toEqual(["@ydtb/demo", "@ydtb/demo"]);
+});
+
+test("parseDuration reads PostgreSQL's units and plain milliseconds, and refuses anything else", () => {
+  const inputs: (string | number)[] = ["500ms", "10s", "2min", "1.5s", " 5 s ", "0", "42", 250, 1.6, 0];
+  expect(inputs.map(parseDuration)).toEqual([500, 10_000, 120_000, 1500, 5000, 0, 42, 250, 2, 0]);
+  const refused: (string | number)[] = [-1, Number.NaN, Number.POSITIVE_INFINITY, "10 seconds", "-1s", "1h", "", "s", "1e3"];
+  expect(refused.map(parseDuration)).toEqual(refused.map(() => undefined));
 });
