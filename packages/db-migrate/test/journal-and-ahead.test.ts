@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MigrationLoadError, planMigrations, readJournal, type AppliedMigration } from "../src/index.ts";
+import { DependencyCycleError, loadPackageMigrations, MigrationLoadError, orderPackages, planMigrations, readJournal, type AppliedMigration } from "../src/index.ts";
 import { applied, pkg } from "./builders.ts";
-import { removeTempDirs, tempDir } from "./fixtures/fixture-packages.ts";
+import { folderManifest, removeTempDirs, tempDir, writeFolder } from "./fixtures/fixture-packages.ts";
 
 afterAll(removeTempDirs);
 
@@ -49,6 +49,42 @@ describe("readJournal", () => {
     expect(refusal([{ idx: 0, tag: "0000_a" }, { idx: 0.5, tag: "0001_b" }])).toEqual(["MIGRATION_LOAD_FAILED", true, "entries.1.idx"]);
     const [code, named, rest] = refusal([{ idx: 1, tag: "0001_b" }, { idx: 1, tag: "0001_c" }]);
     expect([code, named, rest.startsWith(`two entries have idx 1 ("0001_b", "0001_c")`)]).toEqual(["MIGRATION_LOAD_FAILED", true, true]);
+  });
+});
+
+describe("files that are not JSON", () => {
+  const loadError = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(MigrationLoadError);
+      return [(error as MigrationLoadError).file, (error as Error).cause instanceof SyntaxError];
+    }
+    throw new Error("expected a MigrationLoadError");
+  };
+  test("a journal or a versions file that does not parse is refused naming the file, with the parser's error as cause", () => {
+    const folder = journalFolder([]);
+    writeFileSync(join(folder, "meta/_journal.json"), "{ entries: [");
+    expect(loadError(() => readJournal("@ydtb/fx-journal", folder))).toEqual([join(folder, "meta/_journal.json"), true]);
+    const dir = tempDir("ydtb-versions-");
+    writeFolder(dir, [{ tag: "0000_a", up: "SELECT 1;" }]);
+    writeFileSync(join(dir, "migrations.versions.json"), "{ not json");
+    expect(loadError(() => loadPackageMigrations(folderManifest("@ydtb/fx-versions", dir)))).toEqual([join(dir, "migrations.versions.json"), true]);
+  });
+});
+
+describe("a cycle's path", () => {
+  test("a branch of the cycle that leads back to itself is left out of the path", () => {
+    // a needs b; b needs c and e; c needs b; e needs a: the cycle through a is a → b → e → a.
+    const node = (packageName: string, deps: string[]) => ({ packageName, version: "1.0.0", dependencies: Object.fromEntries(deps.map((d) => [d, "*"])) });
+    let error: unknown;
+    try {
+      orderPackages([node("@ydtb/core", []), node("@ydtb/a", ["@ydtb/b"]), node("@ydtb/b", ["@ydtb/c", "@ydtb/e"]), node("@ydtb/c", ["@ydtb/b"]), node("@ydtb/e", ["@ydtb/a"])]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DependencyCycleError);
+    expect((error as DependencyCycleError).path).toEqual(["@ydtb/a", "@ydtb/b", "@ydtb/e", "@ydtb/a"]);
   });
 });
 
