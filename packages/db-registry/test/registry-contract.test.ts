@@ -7,8 +7,10 @@ import {
   compareNames,
   createRegistry,
   defineDatabase,
+  discoverDatabases,
   findDatabasePackages,
   ManifestError,
+  migrationsFolder,
   manifestChanges,
   parseDuration,
   workspacePatterns,
@@ -150,6 +152,21 @@ describe("defineDatabase issues", () => {
   });
 });
 
+describe("exemptions and migrations folders", () => {
+  test("an exemption may name a column, never an empty one", () => {
+    const exemption = { rule: "naming", table: "ydtb_demo_items", column: "count", reason: "legacy name" };
+    expect(manifest({ exemptions: [exemption] }).exemptions).toEqual([exemption]);
+    const error = thrown(ManifestError, () => manifest({ exemptions: [{ ...exemption, column: "" }] }));
+    expect(error.issues.map((i) => i.path)).toEqual(["exemptions[0].column"]);
+  });
+
+  test("TypeScript migrations have no folder; an absolute folder is itself; a relative one needs the package folder", () => {
+    expect(migrationsFolder(manifest({ migrations: [{ id: "0000_a", up: () => {} }] }))).toBeUndefined();
+    expect(migrationsFolder(manifest({ migrations: "/abs/drizzle" }))).toBe("/abs/drizzle");
+    expect(thrown(ManifestError, () => migrationsFolder({ ...manifest(), migrations: "./drizzle", packageDir: undefined } as never)).issues.map((i) => i.path)).toEqual(["migrations"]);
+  });
+});
+
 describe("findDatabasePackages", () => {
   const tmpRoot = resolve(import.meta.dir, "../../../.tmp");
   mkdirSync(tmpRoot, { recursive: true });
@@ -173,6 +190,26 @@ describe("findDatabasePackages", () => {
         writeFileSync(join(dir, sub, "src/database.ts"), "export default {};\n");
       }
       expect(findDatabasePackages(dir).map((p) => p.name)).toEqual(["@ydtb/real"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a declared manifest file that is missing, and a module without a manifest as default, are failures with their own message", async () => {
+    const dir = mkdtempSync(join(tmpRoot, "discover-fail-"));
+    try {
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ workspaces: ["packages/*"] }));
+      mkdirSync(join(dir, "packages/missing"), { recursive: true });
+      writeFileSync(join(dir, "packages/missing/package.json"), JSON.stringify({ name: "@ydtb/missing", ydtb: { database: "db/manifest.ts" } }));
+      mkdirSync(join(dir, "packages/plain/src"), { recursive: true });
+      writeFileSync(join(dir, "packages/plain/package.json"), JSON.stringify({ name: "@ydtb/plain" }));
+      writeFileSync(join(dir, "packages/plain/src/database.ts"), "export default { packageName: '@ydtb/plain' };\n");
+      const { manifests, failures } = await discoverDatabases(dir);
+      expect(manifests).toEqual([]);
+      expect(failures.map((f) => [f.packageName, f.file, f.message, f.cause])).toEqual([
+        ["@ydtb/missing", join(dir, "packages/missing/db/manifest.ts"), `the manifest file does not exist; create it or fix "ydtb.database" in package.json`, undefined],
+        ["@ydtb/plain", join(dir, "packages/plain/src/database.ts"), "the file does not `export default defineDatabase({ ... })`", undefined],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
