@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import {
   compareNames,
   createRegistry,
+  DuplicatePackageError,
   defineDatabase,
   discoverDatabases,
   findDatabasePackages,
@@ -123,6 +124,16 @@ describe("registerDatabase refusals", () => {
     expect([registry.list(), registry.ownerOf("ydtb_demo_items")]).toEqual([[], undefined]);
   });
 
+  test("a package name registered twice in production: refused, the message naming sources only when known", () => {
+    const registry = createRegistry();
+    registry.registerDatabase(manifest());
+    const error = thrown(DuplicatePackageError, () => registry.registerDatabase(manifest()));
+    expect([error.code, error.packageName, error.existingSource, error.newSource]).toEqual(["DUPLICATE_PACKAGE", "@ydtb/demo", undefined, undefined]);
+    expect(error.message).toStartWith(`Package "@ydtb/demo" is already registered; a second manifest claims the same name.`);
+    const named = new DuplicatePackageError("@ydtb/demo", "/a/database.ts", "/b/database.ts");
+    expect(named.message).toStartWith(`Package "@ydtb/demo" is already registered (from /a/database.ts); a second manifest (from /b/database.ts) claims the same name.`);
+  });
+
   test("warnings alone register, and are returned", () => {
     const warning: Diagnostic = { rule: "r", severity: "warning", package: "@ydtb/demo", message: "w" };
     const registry = createRegistry({ validate: () => ({ diagnostics: [warning], exempted: [] }) });
@@ -153,11 +164,13 @@ describe("defineDatabase issues", () => {
 });
 
 describe("exemptions and migrations folders", () => {
-  test("an exemption may name a column, never an empty one", () => {
-    const exemption = { rule: "naming", table: "ydtb_demo_items", column: "count", reason: "legacy name" };
+  test("an exemption may name a column, constraint or index, never an empty one", () => {
+    const exemption = { rule: "naming", table: "ydtb_demo_items", column: "count", constraint: "ydtb_demo_items_pk", index: "ydtb_demo_items_idx", reason: "legacy name" };
     expect(manifest({ exemptions: [exemption] }).exemptions).toEqual([exemption]);
-    const error = thrown(ManifestError, () => manifest({ exemptions: [{ ...exemption, column: "" }] }));
-    expect(error.issues.map((i) => i.path)).toEqual(["exemptions[0].column"]);
+    for (const field of ["column", "constraint", "index"]) {
+      const error = thrown(ManifestError, () => manifest({ exemptions: [{ ...exemption, [field]: "" }] }));
+      expect(error.issues.map((i) => i.path)).toEqual([`exemptions[0].${field}`]);
+    }
   });
 
   test("TypeScript migrations have no folder; an absolute folder is itself; a relative one needs the package folder", () => {
