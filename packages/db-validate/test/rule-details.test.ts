@@ -169,3 +169,15 @@ describe("valid-schema", () => {
     ]);
   });
 });
+
+describe("cross-workspace-reference messages", () => {
+  test("the fix asks for a unique constraint on the target only when it lacks one on (workspace_id, id)", () => {
+    const keyedTarget = keyed("ydtb_cwr_keyed");
+    const loose = pgTable("ydtb_cwr_loose", { workspaceId: scoped().workspaceId, id: text("id").primaryKey() });
+    const refs = (name: string, onto: typeof keyedTarget | typeof loose) =>
+      pgTable(name, { ...scoped(), ontoId: text("onto_id").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), foreignKey({ columns: [t.ontoId], foreignColumns: [onto.id] })]);
+    const message = (table: string) => withCore(pkg("@ydtb/cwr", { keyedTarget, loose, a: refs("ydtb_cwr_a", keyedTarget), b: refs("ydtb_cwr_b", loose) })).diagnostics.find((d) => d.rule === "cross-workspace-reference" && d.table === table)?.message ?? "";
+    expect(message("ydtb_cwr_a")).toEndWith(`make it composite, (workspace_id, onto_id) → (workspace_id, id).`);
+    expect(message("ydtb_cwr_b")).toEndWith(`make it composite, (workspace_id, onto_id) → (workspace_id, id), and give "ydtb_cwr_loose" a unique constraint on (workspace_id, id).`);
+  });
+});
