@@ -98,10 +98,12 @@ describe("shared-names messages say where the name lives", () => {
     const b = pkg("@ydtb/snb", { items: keyed("ydtb_snb_items"), mood: pgEnum("ydtb_shared_mood", ["b"]) });
     const clash = (m: ReturnType<typeof pkg>, other: ReturnType<typeof pkg>) => withCore(m, other).diagnostics.filter((d) => d.rule === "shared-names" && d.message.includes("has the name of"));
     expect(clash(a, b).map((d) => d.message.includes(`of "@ydtb/snb"`))).toEqual([true]);
+    expect(clash(a, b)[0]?.message).toEndWith(`Rename one of them, or use "@ydtb/snb"'s through a dependency.`);
     expect(clash(a, b)[0]?.message).not.toContain("of table");
     const one = pgTable("ydtb_sni_one", { workspaceId: scoped().workspaceId, id: text("id").primaryKey() });
     const two = pgTable("ydtb_sni_two", { ...scoped(), title: text("title").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), uniqueIndex("ydtb_sni_one_pkey").on(t.workspaceId, t.title)]);
     const named = clash(pkg("@ydtb/sni", { one, two }), pkg("@ydtb/other", { x: keyed("ydtb_other_x") })).filter((d) => d.message.includes(`"ydtb_sni_one_pkey"`));
+    expect(named.map((d) => d.message.endsWith("Rename one of them."))).toEqual([true, true]);
     // Each side is reported, naming the other's table.
     expect(named.map((d) => [d.table, d.message.includes(`of table "${d.table === "ydtb_sni_one" ? "ydtb_sni_two" : "ydtb_sni_one"}" of this package`)])).toEqual([
       ["ydtb_sni_one", true],
@@ -178,6 +180,13 @@ describe("cross-workspace-reference messages", () => {
       pgTable(name, { ...scoped(), ontoId: text("onto_id").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), foreignKey({ columns: [t.ontoId], foreignColumns: [onto.id] })]);
     const message = (table: string) => withCore(pkg("@ydtb/cwr", { keyedTarget, loose, a: refs("ydtb_cwr_a", keyedTarget), b: refs("ydtb_cwr_b", loose) })).diagnostics.find((d) => d.rule === "cross-workspace-reference" && d.table === table)?.message ?? "";
     expect(message("ydtb_cwr_a")).toEndWith(`make it composite, (workspace_id, onto_id) → (workspace_id, id).`);
+    const suggestion = withCore(pkg("@ydtb/cwr", { loose, b: refs("ydtb_cwr_b", loose) })).diagnostics.find((d) => d.rule === "cross-workspace-reference")?.suggestion;
+    // First the composite key to write, then the unique constraint its target needs.
+    expect(suggestion?.split("\n")).toEqual([
+      "foreignKey({ columns: [t.workspaceId, t.ontoId], foreignColumns: [loose.workspaceId, loose.id] })",
+      `// on "ydtb_cwr_loose":`,
+      "unique().on(t.workspaceId, t.id)",
+    ]);
     expect(message("ydtb_cwr_b")).toEndWith(`make it composite, (workspace_id, onto_id) → (workspace_id, id), and give "ydtb_cwr_loose" a unique constraint on (workspace_id, id).`);
   });
 });
