@@ -6,6 +6,7 @@ import { pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import coreDatabase from "@ydtb/db-core/database";
 import { workspaceIdColumn, workspaces } from "@ydtb/db-core";
 import { defineDatabase } from "@ydtb/db-registry";
+import type { Database } from "@ydtb/db-client";
 import { describeDatabases } from "@ydtb/test-db";
 import { InitFailedError, initDatabase } from "../src/index.ts";
 import { addPackage, copyWorkspace, removeWorkspace, workspaceManifests } from "./helpers.ts";
@@ -23,7 +24,7 @@ const failure = async (p: Promise<unknown>): Promise<InitFailedError> => {
   throw new Error("expected initDatabase to fail");
 };
 
-const publicTables = async (db: { query: <T>(q: string) => Promise<T[]> }) =>
+const publicTables = async (db: Database) =>
   (await db.query<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")).map((r) => r.t);
 
 /** A valid package whose migrations are `migrations` (TypeScript), with its one table described and exempt from the policy rule. */

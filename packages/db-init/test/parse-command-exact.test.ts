@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { UsageError } from "../src/errors.ts";
-import { parseCommand, parseDrizzleTable, parseTarget } from "../src/parse-command.ts";
+import { parseCommand, parseDrizzleTable, parseTarget, type Command } from "../src/parse-command.ts";
 
 // Every field of a bare command: a changed default shows here.
-const DEFAULTS = {
+const DEFAULTS: Omit<Command, "name"> = {
   json: false,
   verbose: false,
   cascade: false,

@@ -59,7 +59,7 @@ describe("schemaEntities", () => {
     expect(entities.tables).toEqual([second, first]);
     expect(entities.sequences).toEqual([s2, s1]);
     expect(entities.schemas).toEqual([schema]);
-    expect(entities.enums).toEqual([mood]);
+    expect(entities.enums as readonly unknown[]).toEqual([mood]);
     expect(entities.allowed).toEqual(["second", "schema", "first", "mood", "s2", "s1", "m2", "v2", "m1", "v1"]);
     expect(entities.unknown).toEqual(["helper", "label"]);
   });
