@@ -124,4 +124,14 @@ describeDatabases("initDatabase phases", (target) => {
     expect(r.packages.map((p) => p.name).sort()).toEqual(["@ydtb/basic", "@ydtb/core"]);
     expect(await publicTables(db)).toEqual([]);
   });
+
+  test("a tools sync that fails fails the boot in the sync phase, after the migrations", async () => {
+    const db = await target.fresh();
+    const manifests = await workspaceManifests();
+    await initDatabase({ db, manifests });
+    await db.exec(`DROP TABLE ydtb_workspace_tools; DROP TABLE ydtb_tools`);
+    const error = await failure(initDatabase({ db, manifests }));
+    expect([error.report.ok, error.report.failedPhase, error.report.steps, error.report.tools]).toEqual([false, "sync", [], undefined]);
+    expect(error.message).toStartWith("syncing tools failed: ");
+  });
 });
