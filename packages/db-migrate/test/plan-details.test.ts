@@ -100,4 +100,14 @@ describe("plan step by step", () => {
       refuse({ kind: "version", package: "@ydtb/basic", version: "0.0.0" }),
     ]).toEqual(["UNKNOWN_TARGET", "UNKNOWN_TARGET", "UNKNOWN_TARGET", "UNKNOWN_TARGET", "UNKNOWN_TARGET", "planned"]);
   });
+
+  test("a changed checksum names the SQL file and both checksums' first 12 characters; a TypeScript migration names no file", () => {
+    const history = [...coreDone, { package: "@ydtb/basic", id: "0000_notes", checksum: "0123456789abcdefXYZ", version: null, order: 2 }];
+    const edited = pkg("@ydtb/basic", { migrations: [{ id: "0000_notes", checksum: "fedcba9876543210XYZ" }] });
+    const [conflict] = planMigrations({ packages: [core, edited], applied: history }).conflicts;
+    expect(conflict).toMatchObject({ kind: "checksum-mismatch", package: "@ydtb/basic", id: "0000_notes" });
+    expect(conflict!.message).toContain(`"@ydtb/basic" migration "0000_notes" (/fixtures/@ydtb/basic/0000_notes.sql) changed after it was applied (checksum 0123456789ab… in the database, fedcba987654… now)`);
+    const ts = pkg("@ydtb/basic", { migrations: [{ id: "0000_notes", checksum: "fedcba9876543210XYZ", up: { kind: "typescript" as const, run: () => {}, transaction: true } }] });
+    expect(planMigrations({ packages: [core, ts], applied: history }).conflicts[0]!.message).toStartWith(`"@ydtb/basic" migration "0000_notes" changed after it was applied`);
+  });
 });
