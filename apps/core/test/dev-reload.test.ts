@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
@@ -9,6 +9,7 @@ import { addPackage, copyWorkspace } from "../../../packages/db-init/test/helper
 // The app is started as `bun run dev` starts it, on a temporary copy of the workspace and a
 // temporary PGlite directory. The copy lives inside the repository (.tmp is ignored by git) so
 // that the copied packages' imports of drizzle-orm and @ydtb/* resolve through its node_modules.
+// Every test gets its own copy, directory and app: none depends on another's edits.
 
 const repoRoot = resolve(import.meta.dir, "../../..");
 const mainFile = join(repoRoot, "apps/core/src/main.ts");
@@ -24,8 +25,8 @@ interface App {
 
 let root: string;
 let dataDir: string;
-let dev: App;
-let production: App | undefined;
+const started: App[] = [];
+const dirs: string[] = [];
 
 function freePort(): number {
   const server = Bun.serve({ port: 0, fetch: () => new Response() });
@@ -55,7 +56,26 @@ function startApp(args: readonly string[]): App {
   const lines: string[] = [];
   void collect(child.stdout, lines);
   void collect(child.stderr, lines);
-  return { child, port, lines };
+  const app = { child, port, lines };
+  started.push(app);
+  return app;
+}
+
+/** A fresh workspace copy and PGlite directory, with `bun run dev` started on them and serving. */
+async function devApp(): Promise<App> {
+  root = copyWorkspace({ packages: ["db-core", "basic"] });
+  dataDir = await createPgliteDataDir("ydtb-dev-reload-");
+  dirs.push(root, dataDir);
+  const dev = startApp(["--dev"]);
+  await waitUntil("GET /health 200", dev, async () => ((await get(dev, "/health"))?.status === 200 ? true : undefined));
+  await waitForLine(dev, 0, "ydtb-db watch: watching");
+  return dev;
+}
+
+/** Edits basic's schema the way the tests below do: a new `archived` column. */
+function addArchivedColumn(): void {
+  const file = basicFile("src/schema.ts");
+  writeFileSync(file, readFileSync(file, "utf8").replace(`    pinned: boolean("pinned")`, `    archived: boolean("archived").notNull().default(false),\n    pinned: boolean("pinned")`));
 }
 
 async function waitUntil<T>(what: string, app: App, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
@@ -103,34 +123,22 @@ async function stop(app: App | undefined): Promise<number | null> {
 
 const basicFile = (path: string) => join(root, "packages", "basic", path);
 
-beforeAll(async () => {
-  root = copyWorkspace({ packages: ["db-core", "basic"] });
-  dataDir = await createPgliteDataDir("ydtb-dev-reload-");
-  dev = startApp(["--dev"]);
-});
-
-afterAll(async () => {
-  await stop(dev);
-  await stop(production);
-  if (root) rmSync(root, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+afterEach(async () => {
+  for (const app of started.splice(0)) await stop(app);
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("bun run dev reloads database packages", () => {
   test("boots on PGlite, serves, and watches", async () => {
-    const health = await waitUntil("GET /health 200", dev, async () => {
-      const r = await get(dev, "/health");
-      return r?.status === 200 ? r : undefined;
-    });
-    expect(health.body).toEqual({ status: "ok" });
-    await waitForLine(dev, 0, "ydtb-db watch: watching");
+    const dev = await devApp();
+    expect(await get(dev, "/health")).toEqual({ status: 200, body: { status: "ok" } });
     expect(await appliedOf(dev, "@ydtb/basic")).toEqual(["0000_notes", "0001_pinned", "0002_workspace_rls"]);
   });
 
   test("an edited schema prints the SQL `bun run db:generate` would write, and the registry is replaced", async () => {
+    const dev = await devApp();
     const mark = dev.lines.length;
-    const file = basicFile("src/schema.ts");
-    writeFileSync(file, readFileSync(file, "utf8").replace(`    pinned: boolean("pinned")`, `    archived: boolean("archived").notNull().default(false),\n    pinned: boolean("pinned")`));
+    addArchivedColumn();
     const drift = await waitForLine(dev, mark, "ydtb-db watch: drift @ydtb/basic");
     await waitForLine(dev, drift, `ALTER TABLE "ydtb_basic_notes" ADD COLUMN "archived" boolean DEFAULT false NOT NULL;`);
     await waitForLine(dev, drift, "run `bun run db:generate` in packages/basic");
@@ -138,6 +146,10 @@ describe("bun run dev reloads database packages", () => {
   });
 
   test("the migration `bun run db:generate` writes is applied and visible in /api/db/status", async () => {
+    const dev = await devApp();
+    const edited = dev.lines.length;
+    addArchivedColumn();
+    await waitForLine(dev, edited, "ydtb-db watch: replaced @ydtb/basic");
     const mark = dev.lines.length;
     const generate = Bun.spawn([process.execPath, "run", "db:generate", "--name", "archived"], { cwd: join(root, "packages", "basic"), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     expect(await generate.exited).toBe(0);
@@ -150,6 +162,7 @@ describe("bun run dev reloads database packages", () => {
   });
 
   test("a new package folder is discovered, registered and migrated", async () => {
+    const dev = await devApp();
     const mark = dev.lines.length;
     addPackage(root, "extra");
     await waitForLine(dev, mark, "ydtb-db watch: registered @ydtb/extra");
@@ -158,6 +171,7 @@ describe("bun run dev reloads database packages", () => {
   });
 
   test("a broken manifest is reported and the app keeps serving the last good state", async () => {
+    const dev = await devApp();
     const file = basicFile("src/database.ts");
     const good = readFileSync(file, "utf8");
     const mark = dev.lines.length;
@@ -165,7 +179,7 @@ describe("bun run dev reloads database packages", () => {
     await waitForLine(dev, mark, "ydtb-db watch: error [DISCOVERY_FAILED] discover @ydtb/basic");
     const health = await get(dev, "/health");
     expect(health).toEqual({ status: 200, body: { status: "ok" } });
-    expect(await appliedOf(dev, "@ydtb/basic")).toEqual(["0000_notes", "0001_pinned", "0002_workspace_rls", "0003_archived"]);
+    expect(await appliedOf(dev, "@ydtb/basic")).toEqual(["0000_notes", "0001_pinned", "0002_workspace_rls"]);
 
     const fixed = dev.lines.length;
     writeFileSync(file, good);
@@ -173,6 +187,18 @@ describe("bun run dev reloads database packages", () => {
   });
 
   test("SIGTERM closes the watcher and the database; the database holds every reloaded change", async () => {
+    const dev = await devApp();
+    const edited = dev.lines.length;
+    addArchivedColumn();
+    await waitForLine(dev, edited, "ydtb-db watch: replaced @ydtb/basic");
+    const generated = dev.lines.length;
+    const generate = Bun.spawn([process.execPath, "run", "db:generate", "--name", "archived"], { cwd: join(root, "packages", "basic"), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    expect(await generate.exited).toBe(0);
+    await waitForLine(dev, generated, "applied up @ydtb/basic 0003_archived");
+    const added = dev.lines.length;
+    addPackage(root, "extra");
+    await waitUntil("@ydtb/extra in /api/db/status", dev, () => appliedOf(dev, "@ydtb/extra"));
+    expect(dev.lines.slice(added).some((l) => l.includes("ydtb-db watch: registered @ydtb/extra"))).toBe(true);
     expect(await stop(dev)).toBe(0);
     const db = await openDatabase({ dataDir, waitForDataDirMs: 5_000 });
     try {
@@ -190,8 +216,11 @@ describe("bun run dev reloads database packages", () => {
   });
 
   test("without --dev no watcher runs", async () => {
-    production = startApp([]);
-    await waitUntil("GET /health 200", production, async () => ((await get(production!, "/health"))?.status === 200 ? true : undefined));
+    root = copyWorkspace({ packages: ["db-core", "basic"] });
+    dataDir = await createPgliteDataDir("ydtb-dev-reload-");
+    dirs.push(root, dataDir);
+    const production = startApp([]);
+    await waitUntil("GET /health 200", production, async () => ((await get(production, "/health"))?.status === 200 ? true : undefined));
     await waitForLine(production, 0, "ydtb core: listening");
     expect(await stop(production)).toBe(0);
     // Once the process has exited, everything it printed has been read.

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "@ydtb/db-client";
-import { describeDatabases } from "@ydtb/test-db";
+import { createTestDatabase, describeServer } from "@ydtb/test-db";
 import postgres from "postgres";
 import { runCli } from "../src/index.ts";
 import { captureIO, copyWorkspace, removeWorkspace, repoRoot } from "./helpers.ts";
@@ -70,12 +70,12 @@ test("--verbose adds the causes' stack traces; without it there are none", async
   }
 });
 
-describeDatabases("ydtb-db waits visibly for the migration lock", (target) => {
-  if (target.kind !== "postgres") return; // PGlite's lock is in-process; its directory wait is tested above
+// PGlite's lock is in-process; its directory wait is tested above. Without a server this suite is
+// reported as skipped.
+describeServer("ydtb-db waits visibly for the migration lock", () => {
   test("a waiting message at once names the holder; the wait is bounded", async () => {
-    const db = await target.fresh();
+    const db = await createTestDatabase("postgres");
     const url = (db as unknown as { url: string }).url;
-    await db.close();
     const holder = postgres(url, { max: 1, connection: { application_name: "lock-holder-test" }, onnotice: () => {} });
     try {
       await holder`SELECT pg_advisory_lock(hashtextextended(current_database() || ':' || 'ydtb_schema_history', 0))`;
@@ -86,6 +86,7 @@ describeDatabases("ydtb-db waits visibly for the migration lock", (target) => {
       expect(c.json<{ ok: boolean; command: string; error: { code: string } }>()).toMatchObject({ ok: false, command: "migrate", error: { code: "LOCK_TIMEOUT" } });
     } finally {
       await holder.end({ timeout: 2 });
+      await db.dispose();
     }
   });
 });

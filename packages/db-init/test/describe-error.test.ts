@@ -23,3 +23,21 @@ test("codes are kept along the chain, and a cycle ends", () => {
   inner.cause = outer;
   expect(errorCauses(outer).map((c) => c.code)).toEqual(["CONNECT_FAILED", "ECONNREFUSED"]);
 });
+
+test("a thrown string or plain object becomes a cause; a chain deeper than 8 causes is cut", () => {
+  expect(errorCauses("boom")).toEqual([{ name: "Error", message: "boom" }]);
+  expect(errorCauses({ code: "E_PLAIN", message: "plain" })).toEqual([{ code: "E_PLAIN", name: "Error", message: "plain" }]);
+  expect(errorCauses(undefined)).toEqual([]);
+  let chain: Error = new Error("e0");
+  for (let i = 1; i < 12; i++) chain = new Error(`e${i}`, { cause: chain });
+  expect(errorCauses(chain).map((c) => c.message)).toEqual(["e11", "e10", "e9", "e8", "e7", "e6", "e5", "e4", "e3"]);
+});
+
+test("formatCauses: every cause after the first with its code, each location with its line; stacks only when verbose", () => {
+  const causes = [
+    { name: "Error", message: "outer", stack: "Error: outer\nat a" },
+    { code: "E2", name: "Error", message: "inner", location: "/f.ts:3:5", lineText: "   bad  ", stack: "Error: inner" },
+  ];
+  expect(formatCauses(causes, false)).toEqual(["  caused by: [E2] inner", "    at /f.ts:3:5\n      bad"]);
+  expect(formatCauses(causes, true)).toEqual(["    Error: outer\n    at a", "  caused by: [E2] inner", "    at /f.ts:3:5\n      bad", "    Error: inner"]);
+});

@@ -50,6 +50,9 @@ describe("checkPackage (scratch PGlite)", () => {
     const [step] = result.upDownUp;
     expect(step!.ok).toBe(false);
     expect(step!.diff!.some((l) => l.includes("after down") && l.includes("+ table ydtb_basic_tags"))).toBe(true);
+    // The up run again fails on the table left behind: that failure ends the step's findings.
+    expect(step!.diff!.at(-1)).toStartWith('up failed: ');
+    expect(step!.diff!.at(-1)).toContain('"ydtb_basic_tags" already exists');
     expect("sql" in result.drift && result.drift.ok).toBe(false);
     const sql = "sql" in result.drift ? result.drift.sql.join("\n") : "";
     expect(sql).toContain('ADD COLUMN "pinned"');
