@@ -1,5 +1,5 @@
 import { compareNames, schemaEntities, type DatabaseManifest } from "@ydtb/db-registry";
-import { getMaterializedViewConfig, getViewConfig, PgDialect } from "drizzle-orm/pg-core";
+import { getMaterializedViewConfig, getViewConfig, PgDialect, type PgMaterializedView, type PgView } from "drizzle-orm/pg-core";
 import { isDeclaredGlobal } from "./table-scope.ts";
 
 /** A view or materialized view of a package's schema module. */
@@ -13,6 +13,8 @@ export interface ScopedView {
   readonly sql: string | undefined;
   /** A materialized view listed in the manifest's `globalTables`. */
   readonly declaredGlobal: boolean;
+  /** The Drizzle object. */
+  readonly view: PgView | PgMaterializedView;
 }
 
 const dialect = new PgDialect();
@@ -30,12 +32,12 @@ export function scopedViews(manifest: DatabaseManifest): ScopedView[] {
   for (const view of entities.views) {
     const c = getViewConfig(view);
     const name = qualify(c.schema, c.name);
-    byName.set(name, { name, materialized: false, securityInvoker: c.with?.securityInvoker === true, sql: c.query ? dialect.sqlToQuery(c.query).sql : undefined, declaredGlobal: false });
+    byName.set(name, { name, materialized: false, securityInvoker: c.with?.securityInvoker === true, sql: c.query ? dialect.sqlToQuery(c.query).sql : undefined, declaredGlobal: false, view });
   }
   for (const view of entities.materializedViews) {
     const c = getMaterializedViewConfig(view);
     const name = qualify(c.schema, c.name);
-    byName.set(name, { name, materialized: true, securityInvoker: false, sql: c.query ? dialect.sqlToQuery(c.query).sql : undefined, declaredGlobal: isDeclaredGlobal(manifest, name) });
+    byName.set(name, { name, materialized: true, securityInvoker: false, sql: c.query ? dialect.sqlToQuery(c.query).sql : undefined, declaredGlobal: isDeclaredGlobal(manifest, name), view });
   }
   return [...byName.values()].sort((a, b) => compareNames(a.name, b.name));
 }
