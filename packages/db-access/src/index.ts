@@ -18,4 +18,5 @@ export { isDeclaredGlobal, scopedTables, sqlTableName, workspaceTableNames, type
 export { withWorkspace, type WithWorkspaceOptions } from "./with-workspace.ts";
 export { sqlLiteral, type AnyPgDatabase, type WorkspaceTransaction } from "./workspace-transaction.ts";
 export { workspacePolicyMigration, type WorkspacePolicyMigrationInput } from "./workspace-policy-migration.ts";
+export { grantedViewNames, scopedViews, tablesNamedIn, type ScopedView } from "./view-scope.ts";
 export { normalizePolicyExpression, rlsDrift, type RlsDrift, type RlsDriftProblem } from "./rls-drift.ts";

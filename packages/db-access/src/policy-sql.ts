@@ -6,6 +6,8 @@ export interface PolicyState {
   readonly workspaceTables: readonly string[];
   /** Tables granted to the runtime role without a policy, sorted SQL names. */
   readonly globalTables: readonly string[];
+  /** Views granted SELECT to the runtime role (see `grantedViewNames`), sorted SQL names; absent = none. */
+  readonly views?: readonly string[];
 }
 
 /**
@@ -79,6 +81,11 @@ export function disablePolicySql(table: string): string[] {
   return [`DROP POLICY IF EXISTS "${POLICY_NAME}" ON ${t};`, `ALTER TABLE ${t} NO FORCE ROW LEVEL SECURITY;`, `ALTER TABLE ${t} DISABLE ROW LEVEL SECURITY;`];
 }
 
+// A view no longer granted may also have left the schema (its drizzle-kit migration dropped
+// it, and its grant with it): the statement runs only when the view is still there.
+const ifExists = (view: string, statement: string) =>
+  `DO $$\nBEGIN\n  IF to_regclass('${quoteTable(view).replaceAll("'", "''")}') IS NOT NULL THEN\n    ${statement}\n  END IF;\nEND\n$$;`;
+
 const minus = (a: readonly string[], b: readonly string[]) => a.filter((x) => !b.includes(x));
 
 /**
@@ -95,6 +102,8 @@ export function policyMarker(state: PolicyState): string {
     POLICY_MARKER,
     `-- workspace tables: ${list(state.workspaceTables)}`,
     `-- global tables: ${list(state.globalTables)}`,
+    // Only when there are views: the migrations of packages without views stay as they were.
+    ...(state.views?.length ? [`-- views: ${list(state.views)}`] : []),
     "-- Generated from the registry by `ydtb-db-access generate` (run by `bun run db:generate`). Do not edit:",
     "-- change the schema (or the manifest's globalTables) and generate again.",
   ].join("\n");
@@ -104,7 +113,7 @@ export function policyMarker(state: PolicyState): string {
  * The up and down SQL that take a package from one policy state to the next, in drizzle-kit's
  * format (statements split by `--> statement-breakpoint`). Up: ensures the runtime role, puts
  * the policy on new workspace tables, takes it off tables that became global, grants new tables
- * to the runtime role. Down undoes exactly that, in reverse (the role stays). Tables that left
+ * to the runtime role, SELECT on new granted views (revoked from views no longer granted). Down undoes exactly that, in reverse (the role stays). Tables that left
  * the schema are not touched: the migration that dropped them took their policy along.
  * Pure: no file, no database.
  *
@@ -117,13 +126,19 @@ export function policyMigrationSql(previous: PolicyState, next: PolicyState): { 
   const policyAdded = minus(next.workspaceTables, previous.workspaceTables);
   const policyRemoved = minus(previous.workspaceTables, next.workspaceTables).filter((t) => nextAll.includes(t));
   const granted = minus(nextAll, prevAll);
+  const viewsGranted = minus(next.views ?? [], previous.views ?? []);
+  const viewsRevoked = minus(previous.views ?? [], next.views ?? []);
   const up = [
     ENSURE_RUNTIME_ROLE_SQL,
     ...policyAdded.flatMap(enablePolicySql),
     ...policyRemoved.flatMap(disablePolicySql),
     ...granted.map((t) => `GRANT ${PRIVILEGES} ON ${quoteTable(t)} TO ${role};`),
+    ...viewsGranted.map((v) => `GRANT SELECT ON ${quoteTable(v)} TO ${role};`),
+    ...viewsRevoked.map((v) => ifExists(v, `REVOKE SELECT ON ${quoteTable(v)} FROM ${role};`)),
   ];
   const down = [
+    ...viewsRevoked.map((v) => ifExists(v, `GRANT SELECT ON ${quoteTable(v)} TO ${role};`)),
+    ...viewsGranted.map((v) => `REVOKE SELECT ON ${quoteTable(v)} FROM ${role};`),
     ...granted.map((t) => `REVOKE ${PRIVILEGES} ON ${quoteTable(t)} FROM ${role};`),
     ...policyRemoved.flatMap(enablePolicySql),
     ...policyAdded.flatMap(disablePolicySql),
@@ -143,5 +158,5 @@ export function policyMigrationSql(previous: PolicyState, next: PolicyState): { 
  */
 export function samePolicyState(a: PolicyState, b: PolicyState): boolean {
   const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
-  return same(a.workspaceTables, b.workspaceTables) && same(a.globalTables, b.globalTables);
+  return same(a.workspaceTables, b.workspaceTables) && same(a.globalTables, b.globalTables) && same(a.views ?? [], b.views ?? []);
 }

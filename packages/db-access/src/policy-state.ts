@@ -48,15 +48,17 @@ export function readJournal(folder: string): Journal | undefined {
 export function parsePolicyMarker(text: string, where = "a migration"): PolicyState | undefined {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   if (lines[0]?.trim() !== POLICY_MARKER) return undefined;
-  const read = (label: string) => {
+  const read = (label: string, optional = false) => {
     const line = lines.slice(1, 4).find((l) => l.startsWith(`-- ${label}:`));
+    if (line === undefined && optional) return [];
     if (line === undefined) {
       throw new DbAccessError("INVALID_POLICY_MARKER", `${where} starts with "${POLICY_MARKER}" but has no "-- ${label}: …" line; it was edited by hand: restore it from version control, or run \`bun run db:generate\` again.`);
     }
     const value = line.slice(`-- ${label}:`.length).trim();
     return value === "(none)" ? [] : value.split(",").map((s) => s.trim()).filter(Boolean).sort();
   };
-  return { workspaceTables: read("workspace tables"), globalTables: read("global tables") };
+  const views = read("views", true);
+  return { workspaceTables: read("workspace tables"), globalTables: read("global tables"), ...(views.length ? { views } : {}) };
 }
 
 /**

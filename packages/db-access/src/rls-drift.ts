@@ -57,7 +57,8 @@ SELECT t.name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
  * what the policy migrations put there ({@link desiredPolicyState}): enabled and forced, the one
  * policy `ydtb_workspace_isolation` for all commands, to PUBLIC, permissive, with the workspace
  * condition in USING and WITH CHECK, no other policy (a second permissive policy would widen it),
- * and the four privileges granted to the runtime role. Tables not in the database yet are left
+ * and the four privileges granted to the runtime role; SELECT on every view the policy migrations
+ * grant (`security_invoker` views, materialized views declared global). Tables not in the database yet are left
  * to the migration status. Reads the catalog only.
  *
  * @example
@@ -66,12 +67,39 @@ SELECT t.name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
  */
 export async function rlsDrift(session: SqlSession, manifests: readonly DatabaseManifest[]): Promise<RlsDrift[]> {
   const owner = new Map<string, string>();
-  for (const m of manifests) for (const t of desiredPolicyState(m).workspaceTables) owner.set(t, m.packageName);
-  if (owner.size === 0) return [];
-  const names = [...owner.keys()].sort();
-  const rows = await session.query<TableRow>(CATALOG_SQL, [JSON.stringify(names.map((name) => ({ name, quoted: quoteTable(name) })))]);
-  return rows.flatMap((row) => tableDrift(owner.get(row.name)!, row));
+  const viewOwner = new Map<string, string>();
+  for (const m of manifests) {
+    const desired = desiredPolicyState(m);
+    for (const t of desired.workspaceTables) owner.set(t, m.packageName);
+    for (const v of desired.views ?? []) viewOwner.set(v, m.packageName);
+  }
+  const drift: RlsDrift[] = [];
+  if (owner.size > 0) {
+    const names = [...owner.keys()].sort();
+    const rows = await session.query<TableRow>(CATALOG_SQL, [JSON.stringify(names.map((name) => ({ name, quoted: quoteTable(name) })))]);
+    drift.push(...rows.flatMap((row) => tableDrift(owner.get(row.name)!, row)));
+  }
+  if (viewOwner.size > 0) {
+    const names = [...viewOwner.keys()].sort();
+    const rows = await session.query<{ name: string; granted: boolean | null }>(VIEW_GRANT_SQL, [JSON.stringify(names.map((name) => ({ name, quoted: quoteTable(name) })))]);
+    for (const row of rows.filter((r) => r.granted === false)) {
+      const pkg = viewOwner.get(row.name)!;
+      drift.push({
+        package: pkg,
+        table: row.name,
+        problem: "grant-missing",
+        message: `The runtime role "${RUNTIME_ROLE}" lacks SELECT on view "${row.name}" (${pkg}, security_invoker or declared global): reading it inside withWorkspace fails with 42501 (a redefined view loses its grants). Restore it: GRANT SELECT ON ${quoteTable(row.name)} TO "${RUNTIME_ROLE}";`,
+      });
+    }
+  }
+  return drift;
 }
+
+// Views the policy migrations grant: SELECT for the runtime role (NULL while the role is missing).
+const VIEW_GRANT_SQL = `
+SELECT t.name, CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '${RUNTIME_ROLE}')
+                    THEN has_table_privilege('${RUNTIME_ROLE}', c.oid, 'SELECT') END AS granted
+  FROM json_to_recordset($1::json) AS t(name text, quoted text) JOIN pg_catalog.pg_class c ON c.oid = to_regclass(t.quoted)`;
 
 function tableDrift(pkg: string, row: TableRow): RlsDrift[] {
   const out: RlsDrift[] = [];

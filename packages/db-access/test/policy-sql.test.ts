@@ -76,6 +76,18 @@ describe("the marker", () => {
     expect(code).toBe("INVALID_POLICY_MARKER");
   });
 
+  test("views: SELECT granted to the runtime role (revoked in the down); a view no longer granted is revoked only if it still exists; no views line without views", () => {
+    const next: PolicyState = { workspaceTables: ["ydtb_x_items"], globalTables: [], views: ["ydtb_x_open"] };
+    const { up, down } = policyMigrationSql(EMPTY_POLICY_STATE, next);
+    expect(statements(up).at(-1)).toBe(`GRANT SELECT ON "ydtb_x_open" TO "ydtb_app";`);
+    expect(statements(down)[0]).toBe(`REVOKE SELECT ON "ydtb_x_open" FROM "ydtb_app";`);
+    expect(parsePolicyMarker(up)).toEqual(next);
+    const later = policyMigrationSql(next, { ...next, views: [] });
+    expect(statements(later.up).at(-1)).toContain(`IF to_regclass('"ydtb_x_open"') IS NOT NULL THEN\n    REVOKE SELECT ON "ydtb_x_open" FROM "ydtb_app";`);
+    expect(samePolicyState(next, { ...next, views: [] })).toBe(false);
+    expect(policyMarker({ workspaceTables: ["a"], globalTables: [] })).not.toContain("-- views:");
+  });
+
   test("samePolicyState compares both lists", () => {
     expect(samePolicyState({ workspaceTables: ["a"], globalTables: [] }, { workspaceTables: ["a"], globalTables: [] })).toBe(true);
     expect(samePolicyState({ workspaceTables: ["a"], globalTables: [] }, { workspaceTables: [], globalTables: ["a"] })).toBe(false);

@@ -1,4 +1,5 @@
 import { getTableColumns } from "drizzle-orm";
+import { getMaterializedViewConfig, type PgMaterializedView } from "drizzle-orm/pg-core";
 import { ManifestError, type ManifestIssue } from "./errors.ts";
 import { callerFile, packageDirOf } from "./manifest-location.ts";
 import { dependencyRecord, manifestErrorMap, manifestInputSchema } from "./manifest-input-schema.ts";
@@ -142,13 +143,20 @@ function crossFieldIssues(input: Record<string, unknown>): ManifestIssue[] {
     }
   }
   if (isPlainRecord(input.globalTables)) {
+    // A materialized view stores rows like a table: it may be declared global too (view-isolation rule).
+    const materialized = new Set((entities?.materializedViews ?? []).map(materializedViewName));
     for (const table of Object.keys(input.globalTables)) {
-      if (!columnsByTable.has(table)) {
+      if (!columnsByTable.has(table) && !materialized.has(table)) {
         issues.push({ path: formatPath(["globalTables", table]), message: `no table ${quote(table)} in this schema; declare a table of this package by its SQL name (tables: ${known()})` });
       }
     }
   }
   return issues;
+}
+
+function materializedViewName(view: PgMaterializedView): string {
+  const c = getMaterializedViewConfig(view);
+  return c.schema && c.schema !== "public" ? `${c.schema}.${c.name}` : c.name;
 }
 
 function repeatedIds(list: unknown, field: string, rule: string): ManifestIssue[] {

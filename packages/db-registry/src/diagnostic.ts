@@ -60,7 +60,9 @@ export type SchemaEdit =
   | { readonly kind: "remove-table"; readonly table: string }
   | { readonly kind: "import"; readonly from: string; readonly names: readonly string[] }
   /** In the object given to `defineDatabase(…)`: the property at `path` set to `value` (code), objects on the way created. */
-  | { readonly kind: "manifest-entry"; readonly path: readonly string[]; readonly value: string };
+  | { readonly kind: "manifest-entry"; readonly path: readonly string[]; readonly value: string }
+  /** The view exported as `view` (`pgView(…)`, `schema.view(…)`) gets `option: value` in its `.with({ … })`, written when missing. */
+  | { readonly kind: "view-option"; readonly view: string; readonly option: string; readonly value: string };
 
 /** An entry of a table's extra config: its builder, and its name or (unnamed in the source) its `.on(…)` keys. */
 export interface EntryRef {

@@ -93,7 +93,7 @@ export interface DatabaseManifestInput {
    */
   readonly dependencies?: Readonly<Record<string, string>> | readonly string[];
   /**
-   * Tables that are not workspace-scoped (reference data, per-user tables, data shared by every
+   * Tables (and materialized views) that are not workspace-scoped (reference data, per-user tables, data shared by every
    * workspace): SQL table name → why. The workspace rules skip them; a foreign key from a
    * workspace table to one is fine, from one to a workspace table is an error.
    */

@@ -55,6 +55,8 @@ function renderEdit(edit: SchemaEdit): string {
       return `// delete the definition of ${edit.table}, and use core's:`;
     case "import":
       return `import { ${edit.names.join(", ")} } from ${quote(edit.from)};`;
+    case "view-option":
+      return `// the view ${edit.view}: .with({ ${edit.option}: ${edit.value} }) before its .as(…)`;
     case "manifest-entry":
       return `// in defineDatabase({ … }):\n${edit.path.reduceRight((inner, key, i) => `${i === 0 ? key : quote(key)}: ${i === edit.path.length - 1 ? inner : `{ ${inner} }`}`, edit.value)}`;
   }

@@ -170,7 +170,28 @@ function change(file: ts.SourceFile, edit: SchemaEdit): Change[] {
       return addImport(file, edit);
     case "manifest-entry":
       return setManifestEntry(file, edit);
+    case "view-option":
+      return setViewOption(file, edit);
   }
+}
+
+/** `const <view> = pgView(…)[.with({ … })].as(…)`: the option added to `.with`, or `.with({ … })` inserted before `.as`. */
+function setViewOption(file: ts.SourceFile, edit: SchemaEdit & { kind: "view-option" }): Change[] {
+  const found = tableCall(file, edit.view);
+  if (!found) fail(edit, "no such view");
+  const calls = nodes(found.call).filter((n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression));
+  const withCall = calls.find((c) => (c.expression as ts.PropertyAccessExpression).name.text === "with");
+  const options = withCall?.arguments[0];
+  if (options && ts.isObjectLiteralExpression(options)) {
+    const existing = options.properties.find((p) => keyText(p) === edit.option);
+    if (existing && ts.isPropertyAssignment(existing)) return [{ start: existing.initializer.getStart(), end: existing.initializer.end, text: edit.value }];
+    const last = options.properties[options.properties.length - 1];
+    return [last ? { start: last.end, end: last.end, text: `, ${edit.option}: ${edit.value}` } : { start: options.getStart() + 1, end: options.getStart() + 1, text: ` ${edit.option}: ${edit.value} ` }];
+  }
+  const as = calls.find((c) => (c.expression as ts.PropertyAccessExpression).name.text === "as");
+  if (!as) fail(edit, "no .as(…) on the view");
+  const target = (as.expression as ts.PropertyAccessExpression).expression;
+  return [{ start: target.end, end: target.end, text: `.with({ ${edit.option}: ${edit.value} })` }];
 }
 
 const keyText = (p: ts.ObjectLiteralElementLike) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined);

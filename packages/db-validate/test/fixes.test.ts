@@ -30,6 +30,7 @@ const FIXTURES: readonly Fixture[] = [
   { file: "shared-names.ts", rule: "shared-names" },
   { file: "documentation.ts", rule: "documentation" },
   { file: "valid-schema.ts", rule: "valid-schema" },
+  { file: "view-isolation.ts", rule: "view-isolation" },
 ];
 
 resetAppliedDir();
@@ -78,6 +79,12 @@ describe("every suggestion is data, applied to the fixture's source", () => {
     const source = applied.find((a) => a.fixture.file === "misnamed-workspace.ts")?.source ?? "";
     expect(source).toContain('varchar("workspace_id", { length: 20 })');
     expect(source).not.toContain("t.workspaceId, t.workspaceId");
+  });
+
+  test("security_invoker is written into the views: a .with() added, or the option added to the one there", () => {
+    const source = applied.find((a) => a.fixture.file === "view-isolation.ts")?.source ?? "";
+    expect(source).toContain('pgView("ydtb_fxviewisolation_open").with({ securityInvoker: true }).as(');
+    expect(source).toContain(".with({ securityBarrier: true, securityInvoker: true })");
   });
 });
 

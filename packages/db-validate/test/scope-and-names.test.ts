@@ -149,13 +149,13 @@ describe("views and other exports", () => {
     const deals = goodTable("ydtb_crm_deals");
     const manifest = pkg("@ydtb/crm", {
       deals,
-      open: pgView("ydtb_crm_open").as((qb) => qb.select().from(deals).where(sql`${deals.title} <> ''`)),
+      open: pgView("ydtb_crm_open").with({ securityInvoker: true }).as((qb) => qb.select().from(deals).where(sql`${deals.title} <> ''`)),
       totals: pgMaterializedView("ydtb_crm_totals").as((qb) => qb.select().from(deals)),
       space: pgSchema("ydtb_crm"),
       LIMIT: 10,
       Kind: { A: "a" },
       money: customType<{ data: number }>({ dataType: () => "numeric" }),
-    });
+    }, { globalTables: { ydtb_crm_totals: "totals for the operators" } }); // view-isolation: security_invoker, declared global
     expect(withCore(manifest).diagnostics).toEqual([]);
     expect(validateManifests([coreDatabase, manifest]).packages[1]?.ignoredExports).toEqual(["LIMIT", "Kind", "money"]);
   });

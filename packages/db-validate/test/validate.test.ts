@@ -218,6 +218,7 @@ describe("RULES", () => {
       ["operator-class", "error"],
       ["valid-schema", "error"],
       ["workspace-rls", "error"],
+      ["view-isolation", "error"],
       ["table-ownership", "error"],
       ["shared-names", "error"],
       ["sql-objects", "error"],

@@ -38,6 +38,7 @@ export default defineDatabase({
   schema,
   migrations: "./drizzle",
   dependencies: { "@ydtb/core": "^1.0.0" },
+  globalTables: { ydtb_fxviews_note_counts: "note totals per workspace, for the operators' dashboard" },
   descriptions: {
     ydtb_fxviews_notes: { description: "Notes.", columns: { workspace_id: "Workspace.", id: "Id.", title: "Title.", archived: "Archived." } },
   },

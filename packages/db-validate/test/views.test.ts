@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { generatePolicyMigration } from "@ydtb/db-access";
+import { generatePolicyMigration, RUNTIME_ROLE, withWorkspace } from "@ydtb/db-access";
+import { sql } from "drizzle-orm";
 import type { DatabaseManifest } from "@ydtb/db-registry";
 import { checkPackage, migrate } from "@ydtb/db-migrate";
 import { describeDatabases } from "@ydtb/test-db";
@@ -41,7 +42,7 @@ describe("views, materialized views and schemas in a schema module", () => {
 });
 
 describeDatabases("a package with views migrates", (target) => {
-  test("its views and the view in its schema answer (as the owner: the runtime role has no grant on views yet)", async () => {
+  test("its views and the view in its schema answer, as the owner", async () => {
     const db = await target.fresh();
     const result = await migrate(db, [coreDatabase, manifest]);
     expect(result.failed).toBe(0);
@@ -51,5 +52,24 @@ describeDatabases("a package with views migrates", (target) => {
     expect(await db.query<{ id: string }>(`SELECT id FROM ydtb_fxviews_open_notes ORDER BY id`)).toEqual([{ id: "n1" }, { id: "n3" }]);
     expect(await db.query<{ id: string }>(`SELECT id FROM ydtb_fxviews.ydtb_fxviews_archived`)).toEqual([{ id: "n2" }]);
     expect(await db.query<{ total: string }>(`SELECT total::text FROM ydtb_fxviews_note_counts ORDER BY workspace_id`)).toEqual([{ total: "2" }, { total: "1" }]);
+  });
+
+  test("the runtime role reads the security_invoker view through row-level security, and the global materialized view", async () => {
+    const db = await target.fresh();
+    expect((await migrate(db, [coreDatabase, manifest])).failed).toBe(0);
+    await db.exec(`INSERT INTO ydtb_workspaces (id, name, slug) VALUES ('ws_views_a', 'A', 'ws-views-a'), ('ws_views_b', 'B', 'ws-views-b')`);
+    await db.exec(`INSERT INTO ydtb_fxviews_notes (workspace_id, id, title, archived) VALUES ('ws_views_a', 'n1', 'one', false), ('ws_views_a', 'n2', 'two', true), ('ws_views_b', 'n3', 'three', false), ('ws_views_b', 'n4', 'four', false)`);
+    await db.exec(`REFRESH MATERIALIZED VIEW ydtb_fxviews_note_counts`);
+    const ids = (result: unknown) => (result as { rows: { id: string }[] }).rows.map((r) => r.id);
+    expect(await withWorkspace(db.orm, "ws_views_a", async (tx) => ids(await tx.execute(sql`SELECT id FROM ydtb_fxviews_open_notes ORDER BY id`)))).toEqual(["n1"]);
+    expect(await withWorkspace(db.orm, "ws_views_b", async (tx) => ids(await tx.execute(sql`SELECT id FROM ydtb_fxviews_open_notes ORDER BY id`)))).toEqual(["n3", "n4"]);
+    const outside = await db.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('role', $1, true)`, [RUNTIME_ROLE]);
+      return tx.query(`SELECT id FROM ydtb_fxviews_open_notes`);
+    });
+    expect(outside).toEqual([]);
+    // Declared global: granted, and every workspace's totals are visible (what the declaration says).
+    const totals = await withWorkspace(db.orm, "ws_views_a", async (tx) => (await tx.execute(sql`SELECT total::int AS total FROM ydtb_fxviews_note_counts ORDER BY workspace_id`)) as unknown as { rows: { total: number }[] });
+    expect(totals.rows).toEqual([{ total: 2 }, { total: 2 }]);
   });
 });

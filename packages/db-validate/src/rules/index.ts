@@ -14,6 +14,7 @@ import { tablePrefix } from "./table-prefix.ts";
 import { uniqueIncludesWorkspace } from "./unique-includes-workspace.ts";
 import { unusedExemption } from "./unused-exemption.ts";
 import { validSchema } from "./valid-schema.ts";
+import { viewIsolation } from "./view-isolation.ts";
 import { workspaceColumn } from "./workspace-column.ts";
 import { workspaceForeignKey } from "./workspace-foreign-key.ts";
 import { workspaceIndex } from "./workspace-index.ts";
@@ -35,6 +36,7 @@ export {
   uniqueIncludesWorkspace,
   unusedExemption,
   validSchema,
+  viewIsolation,
   workspaceColumn,
   workspaceForeignKey,
   workspaceIndex,
@@ -60,6 +62,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   operatorClass,
   validSchema,
   workspaceRls,
+  viewIsolation,
   tableOwnership,
   sharedNames,
   sqlObjects,
