@@ -190,3 +190,24 @@ describe("cross-workspace-reference messages", () => {
     expect(message("ydtb_cwr_b")).toEndWith(`make it composite, (workspace_id, onto_id) → (workspace_id, id), and give "ydtb_cwr_loose" a unique constraint on (workspace_id, id).`);
   });
 });
+
+describe("cross-workspace-reference: a key on workspace_id alone", () => {
+  const settingsTable = () =>
+    pgTable("ydtb_cws_settings", { workspaceId: text("workspace_id").primaryKey(), theme: text("theme").notNull() });
+  test("workspace_id → a table keyed on workspace_id alone cannot cross workspaces: no error", () => {
+    const settings = settingsTable();
+    const prefs = pgTable("ydtb_cws_prefs", { ...scoped(), key: text("key").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.workspaceId], foreignColumns: [settings.workspaceId] }),
+    ]);
+    expect(hits(withCore(pkg("@ydtb/cws", { settings, prefs })), "cross-workspace-reference")).toEqual([]);
+  });
+  test("another column → that table's workspace_id still errors: it is not this row's workspace", () => {
+    const settings = settingsTable();
+    const prefs = pgTable("ydtb_cws_prefs", { ...scoped(), otherWorkspace: text("other_workspace").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ columns: [t.otherWorkspace], foreignColumns: [settings.workspaceId] }),
+    ]);
+    expect(hits(withCore(pkg("@ydtb/cws", { settings, prefs })), "cross-workspace-reference").map((d) => d.table)).toEqual(["ydtb_cws_prefs"]);
+  });
+});

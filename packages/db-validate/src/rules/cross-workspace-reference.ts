@@ -47,7 +47,9 @@ export const crossWorkspaceReference: Rule = {
         const columns = ref.columns.map((c) => c.name);
         const foreign = ref.foreignColumns.map((c) => c.name);
         const at = columns.indexOf(WORKSPACE_ID_COLUMN);
-        const composite = columns.length > 1 && at >= 0 && foreign[at] === WORKSPACE_ID_COLUMN;
+        // workspace_id paired with the target's workspace_id: the key cannot leave the workspace,
+        // whether it carries more columns or none (a per-workspace settings table keyed on it).
+        const composite = at >= 0 && foreign[at] === WORKSPACE_ID_COLUMN;
         const keyed = target.info.keySets.some((set) => sameSet(set, foreign));
         if (composite && keyed) continue;
 
