@@ -112,7 +112,8 @@ class PostgresSession implements SqlSession {
   }
 }
 
-const BATCH_SEPARATOR = ";\n";
+// On a line of its own: a statement ending in a line comment cannot swallow the semicolon.
+const BATCH_SEPARATOR = "\n;\n";
 
 class PostgresConnection extends PostgresSession implements Connection {
   constructor(

@@ -38,7 +38,7 @@ for (const { kind, open, skip } of kinds) {
 
     test("commits every statement together", async () => {
       await withConn(async (conn) => {
-        await conn.transactionBatch(["INSERT INTO fx_batch VALUES (1)", "INSERT INTO fx_batch VALUES (2)"]);
+        await conn.transactionBatch(["INSERT INTO fx_batch VALUES (1) -- a comment to the end of the line", "INSERT INTO fx_batch VALUES (2)"]);
         expect(await ids(conn)).toEqual([1, 2]);
       });
     });
