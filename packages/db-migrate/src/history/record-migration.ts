@@ -62,14 +62,15 @@ export function recordMigrationSql(t: HistoryTableNames, e: Omit<HistoryEntry, "
 
 const templates = new Map<string, InlineTemplate>();
 
-// Only renders: a template is never sent by this database, only its filled text.
-const renderer = drizzle(async () => {
-  throw new TypeError("the bookkeeping renderer sends nothing");
-});
+// Only renders: a template is never sent by this database, only its filled text. Made on the
+// first run with work to do, not by a no-op boot.
+let renderer: ReturnType<typeof drizzle> | undefined;
 
 function buildTemplate(t: HistoryTableNames, direction: HistoryDirection, timing: "transaction" | "given"): InlineTemplate {
   const { history, applied } = historyTables(t);
-  const db = renderer;
+  const db = (renderer ??= drizzle(async () => {
+    throw new TypeError("the bookkeeping renderer sends nothing");
+  }));
   const p = (name: string) => sql.placeholder(name);
   const executionMs = timing === "transaction" ? sql`(extract(epoch from clock_timestamp() - transaction_timestamp()) * 1000)` : p("ms");
   const row = db.$with("h").as(
