@@ -100,3 +100,20 @@ export class UnknownExtensionError extends DbClientError {
     );
   }
 }
+
+/**
+ * A statement of `transactionBatch` failed: the transaction was rolled back. `index` is the
+ * failing statement's 0-based index in the batch (`statementCount` when COMMIT itself failed,
+ * e.g. a deferred constraint; undefined when the server refused the whole message before
+ * running any of it, e.g. a syntax error its own parser found); `cause` is PostgreSQL's error.
+ */
+export class BatchStatementError extends DbClientError {
+  constructor(
+    readonly index: number | undefined,
+    readonly statementCount: number,
+    options: ErrorOptions & { readonly cause: unknown },
+  ) {
+    const what = index === undefined ? "The batch" : index >= statementCount ? "COMMIT of the batch" : `Statement ${index + 1} of ${statementCount}`;
+    super("BATCH_STATEMENT_FAILED", `${what} failed, and its transaction was rolled back: ${(options.cause as Error)?.message ?? String(options.cause)}`, options);
+  }
+}

@@ -1,5 +1,6 @@
 export type { Connection, Database, DatabaseKind, Orm, Row, SqlSession, TransactionalSession } from "./types.ts";
 export {
+  BatchStatementError,
   ConnectFailedError,
   ConnectionLostError,
   DatabaseInUseError,

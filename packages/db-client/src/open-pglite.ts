@@ -1,7 +1,8 @@
 import type { Extension, PGlite, Transaction } from "@electric-sql/pglite";
 import type { drizzle as drizzlePgliteFn } from "drizzle-orm/pglite";
 import { claimDataDirWithin } from "./claim-data-dir.ts";
-import { UnknownExtensionError } from "./errors.ts";
+import { postgresError } from "./postgres-error.ts";
+import { BatchStatementError, UnknownExtensionError } from "./errors.ts";
 import { Mutex } from "./mutex.ts";
 import type { Connection, Database, Orm, Row, SqlSession } from "./types.ts";
 
@@ -105,6 +106,18 @@ class PgliteConnection extends PgliteSession implements Connection {
   // PGlite's own transaction() holds its query mutex, so other callers wait rather than
   // slipping their statements into ours.
   transaction: SessionFn = (fn) => this.pg.transaction((tx) => fn(new PgliteSession(tx, this.drizzle)));
+  // In process there is no round trip to save: statement by statement, so a failure names its own.
+  async transactionBatch(statements: readonly string[]): Promise<void> {
+    let at = 0;
+    try {
+      await this.pg.transaction(async (tx) => {
+        for (; at < statements.length; at++) await tx.exec(statements[at]!);
+      });
+    } catch (error) {
+      if (!postgresError(error)) throw error;
+      throw new BatchStatementError(at, statements.length, { cause: error });
+    }
+  }
 }
 
 class PgliteDatabase extends PgliteConnection implements Database {

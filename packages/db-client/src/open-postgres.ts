@@ -2,6 +2,8 @@ import type { Pool, PoolClient, PoolConfig } from "pg";
 import type { drizzle as drizzleNodePgFn } from "drizzle-orm/node-postgres";
 import type { DatabaseEndpoint } from "./database-url.ts";
 import { toConnectError, toQueryError, sqlState } from "./driver-errors.ts";
+import { BatchStatementError } from "./errors.ts";
+import { batchSender, statementAt, type SendBatch } from "./postgres-batch.ts";
 import { probeEndpoint } from "./probe-endpoint.ts";
 import type { Connection, Database, Orm, Row, SqlSession } from "./types.ts";
 
@@ -56,6 +58,7 @@ export async function openPostgres(target: PostgresTarget): Promise<Database> {
     Client: BoundedClient,
   });
   const lost = new WeakMap<PoolClient, Error>();
+  const send = batchSender(pg);
   pool.on("connect", (client) => {
     // A checked-out client whose socket dies between queries emits "error"; unheard it would
     // crash the process. Recorded so the client is destroyed, not reused, on release.
@@ -65,7 +68,7 @@ export async function openPostgres(target: PostgresTarget): Promise<Database> {
   });
   // An idle client that died: the pool has already removed it, and the next query opens another.
   pool.on("error", (error, client) => lost.has(client as PoolClient) || lost.set(client as PoolClient, error));
-  const db = new PostgresDatabase(pool, target, drizzle, lost);
+  const db = new PostgresDatabase(pool, target, drizzle, lost, send);
   try {
     await db.withClient(async () => undefined);
   } catch (error) {
@@ -109,7 +112,19 @@ class PostgresSession implements SqlSession {
   }
 }
 
+// On a line of its own: a statement ending in a line comment cannot swallow the semicolon.
+const BATCH_SEPARATOR = "\n;\n";
+
 class PostgresConnection extends PostgresSession implements Connection {
+  constructor(
+    client: PoolClient,
+    label: string,
+    drizzle: DrizzleNodePg,
+    lost: WeakMap<PoolClient, Error> | undefined,
+    private readonly send: SendBatch,
+  ) {
+    super(client, label, drizzle, lost);
+  }
   // A pooled client has no transaction helper: the transaction is spelled out.
   transaction: SessionFn = async (fn) => {
     await this.exec("BEGIN");
@@ -124,6 +139,27 @@ class PostgresConnection extends PostgresSession implements Connection {
       throw error;
     }
   };
+
+  // One message, one round trip. The server answers each statement with a CommandComplete and
+  // stops at the first error, so the count says which failed: 0 → it refused the whole message
+  // (a syntax error; its position says where) and no transaction began; BEGIN and the first k
+  // statements → statement k failed and the transaction is aborted; all of them → COMMIT failed,
+  // which ended the transaction.
+  async transactionBatch(statements: readonly string[]): Promise<void> {
+    const all = ["BEGIN", ...statements, "COMMIT"];
+    const { completed, error } = await this.send(this.client as PoolClient, all.join(BATCH_SEPARATOR));
+    if (error === undefined) return;
+    const failure = this.failure(error);
+    // A lost connection cannot roll back, and needs not (the server rolls back with the session).
+    if (!sqlState(failure)) throw failure;
+    // A rollback that fails means the connection broke: the server rolls back with the session,
+    // and the statement's error is the one to report.
+    if (completed > 0 && completed <= statements.length) await this.exec("ROLLBACK").catch(() => undefined);
+    if (completed > 0) throw new BatchStatementError(completed - 1, statements.length, { cause: failure });
+    const inMessage = statementAt(all, BATCH_SEPARATOR, Number((failure as { position?: string }).position));
+    const index = inMessage === undefined ? undefined : Math.min(Math.max(inMessage - 1, 0), statements.length);
+    throw new BatchStatementError(index, statements.length, { cause: failure });
+  }
 }
 
 class PostgresDatabase extends PostgresSession implements Database {
@@ -135,6 +171,7 @@ class PostgresDatabase extends PostgresSession implements Database {
     private readonly target: PostgresTarget,
     drizzle: DrizzleNodePg,
     lost: WeakMap<PoolClient, Error>,
+    private readonly send: SendBatch,
   ) {
     super(pool, target.label, drizzle, lost);
   }
@@ -154,7 +191,11 @@ class PostgresDatabase extends PostgresSession implements Database {
     }
   }
 
-  transaction: SessionFn = (fn) => this.withClient((client) => new PostgresConnection(client, this.label, this.drizzle, this.lost).transaction(fn));
+  transaction: SessionFn = (fn) => this.withClient((client) => new PostgresConnection(client, this.label, this.drizzle, this.lost, this.send).transaction(fn));
+
+  transactionBatch(statements: readonly string[]): Promise<void> {
+    return this.withClient((client) => new PostgresConnection(client, this.label, this.drizzle, this.lost, this.send).transactionBatch(statements));
+  }
 
   override exec(text: string): Promise<void> {
     return this.withClient((client) => new PostgresSession(client, this.label, this.drizzle, this.lost).exec(text));
@@ -166,7 +207,7 @@ class PostgresDatabase extends PostgresSession implements Database {
 
   withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
-      const conn = new PostgresConnection(client, this.label, this.drizzle, this.lost);
+      const conn = new PostgresConnection(client, this.label, this.drizzle, this.lost, this.send);
       await this.#checkConnection(conn, client);
       return fn(conn);
     });

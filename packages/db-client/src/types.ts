@@ -33,6 +33,13 @@ export interface TransactionalSession extends SqlSession {
    * (the error is rethrown unchanged).
    */
   transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Runs `statements` (each exactly ONE statement, no parameters) in one transaction: on a
+   * server as one message, `BEGIN; …; COMMIT` (one round trip); on PGlite one by one inside its
+   * transaction. A PostgreSQL error rolls it back and is thrown as `BatchStatementError`, whose
+   * `index` names the failing statement; any other failure (a lost connection) as it is.
+   */
+  transactionBatch(statements: readonly string[]): Promise<void>;
 }
 
 /** One dedicated connection, handed out by {@link Database.withConnection}. */

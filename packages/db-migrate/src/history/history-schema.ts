@@ -39,8 +39,20 @@ export function historyTableNames(historyTable: string = HISTORY_TABLE): History
   return { history: historyTable, applied: `${stem}_migrations`, versions: `${stem}_versions` };
 }
 
-/** The bookkeeping tables as Drizzle tables (names from {@link historyTableNames}). */
-export function historyTables(t: HistoryTableNames) {
+const built = new Map<string, ReturnType<typeof buildHistoryTables>>();
+
+/**
+ * The bookkeeping tables as Drizzle tables (names from {@link historyTableNames}), built once per
+ * set of names: building Drizzle tables costs more than the query that uses them.
+ */
+export function historyTables(t: HistoryTableNames): ReturnType<typeof buildHistoryTables> {
+  const key = `${t.history} ${t.applied} ${t.versions}`;
+  let tables = built.get(key);
+  if (!tables) built.set(key, (tables = buildHistoryTables(t)));
+  return tables;
+}
+
+function buildHistoryTables(t: HistoryTableNames) {
   return {
     history: pgTable(t.history, {
       id: bigserial("id", { mode: "number" }).primaryKey(),

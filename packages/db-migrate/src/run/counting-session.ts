@@ -34,6 +34,12 @@ export function countQueries<S extends SqlSession | Connection>(session: S, coun
       counter.count += 2; // BEGIN and COMMIT/ROLLBACK
       return tx((inner) => fn(countQueries(inner, counter)));
     };
+    const batch = session.transactionBatch.bind(session);
+    // One message on a server; on PGlite, as many calls as statements with BEGIN and COMMIT.
+    wrapped.transactionBatch = async (statements: readonly string[]) => {
+      counter.count += session.kind === "postgres" ? 1 : statements.length + 2;
+      await batch(statements);
+    };
   }
   return wrapped as S;
 }

@@ -1,10 +1,10 @@
 import type { AppliedState } from "../plan/applied-state.ts";
 import type { StepResult } from "../model/run-result.ts";
 import type { PreparedStep } from "./prepare-steps.ts";
-import { runMigration } from "./run-migration.ts";
+import { runMigration, runMigrationBatch } from "./run-migration.ts";
 import { withLockRetries } from "./lock-retries.ts";
-import { setLocalTimeouts } from "./lock-wait.ts";
-import { asFailure, policyOf, recordFailed, recordSuccess, stepBase, stepResult, type RunContext } from "./step-records.ts";
+import { localTimeoutStatements, setLocalTimeouts } from "./lock-wait.ts";
+import { asFailure, policyOf, recordFailed, recordSuccess, stepBase, stepResult, successSql, type RunContext } from "./step-records.ts";
 
 /**
  * Mode "per-migration": each step in its own transaction with its history row (a
@@ -35,11 +35,14 @@ export async function executePerMigration(run: RunContext, prepared: readonly Pr
         // transaction rolls back (so queries queued behind it go on), and it is tried again.
         const policy = policyOf(run, p);
         await withLockRetries({ policy, probe: run.probe, onProgress: run.onProgress, current: () => ({ event, policy }) }, () =>
-          run.conn.transaction(async (tx) => {
-            await tx.exec(setLocalTimeouts(policy));
-            await runMigration(tx, p);
-            await recordSuccess(tx, run, p, performance.now() - t0);
-          }),
+          p.body.kind === "sql"
+            ? // One message on a server: BEGIN, timeouts, the file's statements, bookkeeping, COMMIT.
+              runMigrationBatch(run.conn, p, localTimeoutStatements(policy), [successSql(run, p)])
+            : run.conn.transaction(async (tx) => {
+                await tx.exec(setLocalTimeouts(policy));
+                await runMigration(tx, p);
+                await recordSuccess(tx, run, p, performance.now() - t0);
+              }),
         );
       } else {
         await runMigration(run.conn, p);

@@ -64,8 +64,18 @@ export function lockWaitPolicy(
  * await tx.exec(setLocalTimeouts(policy)); // SET LOCAL lock_timeout = '5000ms'
  */
 export function setLocalTimeouts(policy: LockWaitPolicy): string {
+  return localTimeoutStatements(policy).join("; ");
+}
+
+/**
+ * The statements of {@link setLocalTimeouts}, one per entry (for a `transactionBatch`).
+ *
+ * @example
+ * localTimeoutStatements(policy) // ["SET LOCAL lock_timeout = '5000ms'"]
+ */
+export function localTimeoutStatements(policy: LockWaitPolicy): string[] {
   const lock = `SET LOCAL lock_timeout = '${Math.max(0, Math.round(policy.lockTimeoutMs))}ms'`;
-  return policy.statementTimeoutMs > 0 ? `${lock}; SET LOCAL statement_timeout = '${Math.round(policy.statementTimeoutMs)}ms'` : lock;
+  return policy.statementTimeoutMs > 0 ? [lock, `SET LOCAL statement_timeout = '${Math.round(policy.statementTimeoutMs)}ms'`] : [lock];
 }
 
 /** Pause before retry `attempt` (1-based): `backoffMs · 2^(attempt-1)`, plus up to 20 % so racing instances spread out. */

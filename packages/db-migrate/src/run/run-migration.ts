@@ -1,4 +1,4 @@
-import type { SqlSession } from "@ydtb/db-client";
+import { BatchStatementError, type SqlSession, type TransactionalSession } from "@ydtb/db-client";
 import { MigrationFailedError } from "../errors/run-errors.ts";
 import { excerpt } from "../sql/source-text.ts";
 import type { PreparedStatement } from "../sql/prepare-sql.ts";
@@ -37,7 +37,30 @@ export async function runMigration(session: SqlSession, prepared: PreparedStep):
   }
 }
 
-function failure(prepared: PreparedStep, statement: PreparedStatement | undefined, error: unknown): MigrationFailedError {
+/**
+ * Runs a transactional SQL step with the statements that must commit with it — `before` (its
+ * `SET LOCAL` timeouts) and `after` (its bookkeeping) — in one transaction, sent to a server as
+ * ONE message with BEGIN and COMMIT (`transactionBatch`). A failure rolls everything back and
+ * is thrown as `runMigration` does, naming the failing statement of the file; a failure of
+ * `after` as the recording's, of COMMIT (e.g. a deferred constraint) as COMMIT's.
+ *
+ * @example
+ * await runMigrationBatch(conn, prepared, localTimeoutStatements(policy), [recordMigrationSql(tables, entry)]);
+ */
+export async function runMigrationBatch(conn: TransactionalSession, prepared: PreparedStep, before: readonly string[], after: readonly string[]): Promise<void> {
+  const statements = prepared.statements ?? [];
+  try {
+    await conn.transactionBatch([...before, ...statements.map((s) => s.sql), ...after]);
+  } catch (error) {
+    if (!(error instanceof BatchStatementError) || error.index === undefined) throw failure(prepared, undefined, error);
+    const i = error.index - before.length;
+    if (i >= 0 && i < statements.length) throw failure(prepared, statements[i], error.cause);
+    const stage = i < 0 ? "setting its timeouts" : i < statements.length + after.length ? "recording it" : "COMMIT";
+    throw failure(prepared, undefined, error.cause, `${stage} failed: `);
+  }
+}
+
+function failure(prepared: PreparedStep, statement: PreparedStatement | undefined, error: unknown, stage = ""): MigrationFailedError {
   if (error instanceof MigrationFailedError) return error;
   const { step, body } = prepared;
   const pg = postgresError(error);
@@ -49,7 +72,7 @@ function failure(prepared: PreparedStep, statement: PreparedStatement | undefine
       ...(body.kind === "sql" ? { file: body.file } : {}),
       ...(statement ? { statement: statement.index, line: statement.line, column: statement.column, excerpt: excerpt(statement.sql) } : {}),
       ...(pg ? { pgCode: pg.code } : {}),
-      pgMessage: pg?.message ?? (error instanceof Error ? error.message : String(error)),
+      pgMessage: stage + (pg?.message ?? (error instanceof Error ? error.message : String(error))),
     },
     { cause: error },
   );

@@ -1,7 +1,7 @@
 import type { Connection, SqlSession } from "@ydtb/db-client";
 import { MigrationFailedError } from "../errors/run-errors.ts";
 import type { HistoryTableNames } from "../history/history-schema.ts";
-import { recordFailure, recordMigration } from "../history/record-migration.ts";
+import { recordFailure, recordMigration, recordMigrationSql } from "../history/record-migration.ts";
 import type { LoadedPackage } from "../model/loaded-package.ts";
 import type { PlanStep } from "../model/plan-types.ts";
 import type { ProgressEvent, StepResult } from "../model/run-result.ts";
@@ -47,6 +47,12 @@ export function stepResult(s: PlanStep, status: StepResult["status"], ms: number
 export async function recordSuccess(session: SqlSession, run: RunContext, p: PreparedStep, ms: number): Promise<void> {
   const { step, migration } = p;
   await recordMigration(session, run.tables, { package: step.package, id: step.id, version: migration.version, checksum: migration.checksum, direction: step.direction, ms, appliedBy: run.appliedBy });
+}
+
+/** The bookkeeping statement of a successful step, timed by the server, to send with the step itself. */
+export function successSql(run: RunContext, p: PreparedStep): string {
+  const { step, migration } = p;
+  return recordMigrationSql(run.tables, { package: step.package, id: step.id, version: migration.version, checksum: migration.checksum, direction: step.direction, ms: "transaction", appliedBy: run.appliedBy });
 }
 
 /**
