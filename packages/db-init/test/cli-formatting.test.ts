@@ -79,6 +79,7 @@ describe("formatStatus", () => {
     changed: [],
     lastAppliedAt: new Date("2026-01-02T03:04:05.000Z"),
     tools: [],
+    rlsDrift: [],
     ...over,
   }) as DatabaseStatus["packages"][number];
 

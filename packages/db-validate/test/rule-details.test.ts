@@ -44,7 +44,7 @@ describe("table keys", () => {
 });
 
 describe("column-types suggestions", () => {
-  test("a timestamp without time zone: the suggestion keeps .notNull() only when the column has it", () => {
+  test("a timestamp without time zone: the builder is rebuilt with the time zone and its own options, the chain (.notNull()) kept as it is", () => {
     const events = pgTable(
       "ydtb_ct_events",
       { ...scoped(), at: timestamp("at"), due: timestamp("due", { precision: 3 }).notNull() },
@@ -52,8 +52,8 @@ describe("column-types suggestions", () => {
     );
     const byColumn = Object.fromEntries(withCore(pkg("@ydtb/ct", { events })).diagnostics.filter((d) => d.rule === "column-types").map((d) => [d.column, d.suggestion]));
     expect(byColumn).toEqual({
-      at: `at: timestamp("at", { withTimezone: true })`,
-      due: `due: timestamp("due", { withTimezone: true, precision: 3 }).notNull()`,
+      at: `// events.at: build it as timestamp("at", { withTimezone: true }), the rest of its chain kept\nimport { timestamp } from "drizzle-orm/pg-core";`,
+      due: `// events.due: build it as timestamp("due", { withTimezone: true, precision: 3 }), the rest of its chain kept\nimport { timestamp } from "drizzle-orm/pg-core";`,
     });
   });
 
@@ -183,9 +183,11 @@ describe("cross-workspace-reference messages", () => {
     const suggestion = withCore(pkg("@ydtb/cwr", { loose, b: refs("ydtb_cwr_b", loose) })).diagnostics.find((d) => d.rule === "cross-workspace-reference")?.suggestion;
     // First the composite key to write, then the unique constraint its target needs.
     expect(suggestion?.split("\n")).toEqual([
-      "foreignKey({ columns: [t.workspaceId, t.ontoId], foreignColumns: [loose.workspaceId, loose.id] })",
-      `// on "ydtb_cwr_loose":`,
-      "unique().on(t.workspaceId, t.id)",
+      "// in the extra config of b, (t) => [ … ]:",
+      "foreignKey({ columns: [t.workspaceId, t.ontoId], foreignColumns: [loose.workspaceId, loose.id] }),",
+      "// in the extra config of loose, (t) => [ … ]:",
+      "unique().on(t.workspaceId, t.id),",
+      `import { foreignKey, unique } from "drizzle-orm/pg-core";`,
     ]);
     expect(message("ydtb_cwr_b")).toEndWith(`make it composite, (workspace_id, onto_id) → (workspace_id, id), and give "ydtb_cwr_loose" a unique constraint on (workspace_id, id).`);
   });
