@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 
 // The boot stamp's read side. Light on purpose (node built-ins and Bun's hasher only): a no-op
 // `ydtb-db migrate` loads this module (`@ydtb/db-migrate/boot-stamp`) instead of the engine,
@@ -88,8 +88,9 @@ export function inputsDigest(layout: readonly StampPackage[], read?: ReadonlyMap
     text(JSON.stringify([p.name, p.source, p.packageDir, p.folder]));
     file(p.source);
     file(p.packageDir && `${p.packageDir}/package.json`);
-    // Optional (most packages have none): one read, a missing file counting as "-".
-    file(p.packageDir && `${p.packageDir}/migrations.versions.json`);
+    // Optional (most packages have none): looked up, not read, when absent (an existence check
+    // costs a quarter of a read failing with ENOENT, which builds an error).
+    file(p.packageDir && existsSync(`${p.packageDir}/migrations.versions.json`) ? `${p.packageDir}/migrations.versions.json` : null);
     file(`${p.folder}/meta/_ydtb_fingerprint.json`);
     file(`${p.folder}/meta/_journal.json`);
     text(readOrMissing(p.folder, () => readdirSync(p.folder).sort().join("/")) ?? "-");
