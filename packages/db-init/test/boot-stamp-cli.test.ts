@@ -1,4 +1,5 @@
 import { afterAll, expect, test } from "bun:test";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeDatabases, seedPgliteDataDir } from "@ydtb/test-db";
 import type { InitReport } from "../src/index.ts";
@@ -45,6 +46,13 @@ describeDatabases("ydtb-db migrate and the boot stamp", (target) => {
     });
     const text = migrate();
     expect({ code: text.code, line: text.out.split("\n")[0]?.replace(/; \d+ ms \(.*\)$/, "") }).toEqual({ code: 0, line: `ydtb-db: database ready (${first.database}) — 2 packages, 0 migrations applied, 0 warnings` });
+
+    // The no-op path hashes the package.json and manifest bytes discovery read: editing either defeats it.
+    for (const file of ["packages/basic/src/database.ts", "packages/basic/package.json"]) {
+      appendFileSync(join(root, file), "\n");
+      expect({ file, stamp: report(migrate("--json")).bootStamp }).toEqual({ file, stamp: undefined });
+      expect({ file, stamp: report(migrate("--json")).bootStamp }).toEqual({ file, stamp: true });
+    }
 
     addPackage(root, "extra");
     const added = report(migrate("--json"));
