@@ -8,6 +8,8 @@ import { addPackage, copyWorkspace, removeWorkspace } from "./helpers.ts";
 const copies: string[] = [];
 afterAll(() => copies.forEach(removeWorkspace));
 const bin = join(import.meta.dir, "../src/bin.ts");
+/** Ten CLI processes, half of them the full path, on a loaded machine: above bun's 5 s default. */
+const PROCESS_RUNS_TIMEOUT_MS = 60_000;
 
 // `ydtb-db migrate` as a process: on a server, a no-op is answered by the stamp before the CLI
 // loads; on PGlite the CLI runs and initDatabase answers from the stamp.
@@ -57,5 +59,5 @@ describeDatabases("ydtb-db migrate and the boot stamp", (target) => {
     addPackage(root, "extra");
     const added = report(migrate("--json"));
     expect({ stamp: added.bootStamp, applied: added.steps.map((s) => `${s.package} ${s.id}`) }).toEqual({ stamp: undefined, applied: ["@ydtb/extra 0000_init", "@ydtb/extra 0001_workspace_rls"] });
-  });
+   }, PROCESS_RUNS_TIMEOUT_MS);
 });
