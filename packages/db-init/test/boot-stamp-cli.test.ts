@@ -1,4 +1,5 @@
 import { afterAll, expect, test } from "bun:test";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeDatabases, seedPgliteDataDir } from "@ydtb/test-db";
 import type { InitReport } from "../src/index.ts";
@@ -7,6 +8,8 @@ import { addPackage, copyWorkspace, removeWorkspace } from "./helpers.ts";
 const copies: string[] = [];
 afterAll(() => copies.forEach(removeWorkspace));
 const bin = join(import.meta.dir, "../src/bin.ts");
+/** Ten CLI processes, half of them the full path, on a loaded machine: above bun's 5 s default. */
+const PROCESS_RUNS_TIMEOUT_MS = 60_000;
 
 // `ydtb-db migrate` as a process: on a server, a no-op is answered by the stamp before the CLI
 // loads; on PGlite the CLI runs and initDatabase answers from the stamp.
@@ -46,8 +49,15 @@ describeDatabases("ydtb-db migrate and the boot stamp", (target) => {
     const text = migrate();
     expect({ code: text.code, line: text.out.split("\n")[0]?.replace(/; \d+ ms \(.*\)$/, "") }).toEqual({ code: 0, line: `ydtb-db: database ready (${first.database}) — 2 packages, 0 migrations applied, 0 warnings` });
 
+    // The no-op path hashes the package.json and manifest bytes discovery read: editing either defeats it.
+    for (const file of ["packages/basic/src/database.ts", "packages/basic/package.json"]) {
+      appendFileSync(join(root, file), "\n");
+      expect({ file, stamp: report(migrate("--json")).bootStamp }).toEqual({ file, stamp: undefined });
+      expect({ file, stamp: report(migrate("--json")).bootStamp }).toEqual({ file, stamp: true });
+    }
+
     addPackage(root, "extra");
     const added = report(migrate("--json"));
     expect({ stamp: added.bootStamp, applied: added.steps.map((s) => `${s.package} ${s.id}`) }).toEqual({ stamp: undefined, applied: ["@ydtb/extra 0000_init", "@ydtb/extra 0001_workspace_rls"] });
-  });
+   }, PROCESS_RUNS_TIMEOUT_MS);
 });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { getTableName } from "drizzle-orm";
 import { DiscoveryError, discoverDatabases, discoverDatabasesOrThrow, findDatabasePackages, migrationsFolder } from "../src/index.ts";
@@ -136,6 +136,41 @@ describe("findDatabasePackages with a deep glob", () => {
       expect(findDatabasePackages(deep).map((p) => p.name)).toEqual(["@ydtb/alpha"]);
     } finally {
       rmSync(deep, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("findDatabasePackages with a simple dir/* glob (listed with one readdir)", () => {
+  test("finds what Bun.Glob finds: no dot folder, symlinked folder or folder named package.json; a missing folder matches nothing", () => {
+    const ws = mkdtempSync(join(tmpRoot, "simple-"));
+    try {
+      const put = (path: string, text: string) => {
+        mkdirSync(join(ws, path, ".."), { recursive: true });
+        writeFileSync(join(ws, path), text);
+      };
+      put("package.json", JSON.stringify({ name: "root", workspaces: ["packages/*", "./tools/*/", "missing/*"] }));
+      for (const name of ["alpha", ".hidden", "node_modules"]) {
+        put(`packages/${name}/package.json`, JSON.stringify({ name: `@ydtb/${name}` }));
+        put(`packages/${name}/src/database.ts`, manifestSource(`@ydtb/${name}`, "t"));
+      }
+      put("packages/declared/package.json", JSON.stringify({ name: "@ydtb/declared", ydtb: { database: "db.ts" } }));
+      put("packages/plain/package.json", JSON.stringify({ name: "@ydtb/plain" }));
+      put("packages/folder/src/database.ts", manifestSource("@ydtb/folder", "t"));
+      mkdirSync(join(ws, "packages/folder/package.json"));
+      put("elsewhere/linked/package.json", JSON.stringify({ name: "@ydtb/linked" }));
+      put("elsewhere/linked/src/database.ts", manifestSource("@ydtb/linked", "t"));
+      symlinkSync(join(ws, "elsewhere/linked"), join(ws, "packages/linked"));
+      put("tools/beta/package.json", JSON.stringify({ name: "@ydtb/beta" }));
+      put("tools/beta/src/database.ts", manifestSource("@ydtb/beta", "t"));
+      const read = new Map<string, Uint8Array>();
+      const found = findDatabasePackages(ws, read);
+      expect(found.map((p) => p.name)).toEqual(["@ydtb/alpha", "@ydtb/declared", "@ydtb/beta"]);
+      expect(findDatabasePackages(ws).map((p) => p.file)).toEqual(found.map((p) => p.file));
+      // The bytes read on the way, for the boot stamp's digest: each package.json and each default manifest found.
+      expect(Buffer.from(read.get(join(ws, "packages/alpha/src/database.ts"))!).toString()).toBe(manifestSource("@ydtb/alpha", "t"));
+      expect([...read.keys()].filter((k) => k.endsWith("package.json")).length).toBe(4);
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
     }
   });
 });

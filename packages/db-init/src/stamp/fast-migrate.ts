@@ -51,7 +51,9 @@ export async function fastMigrate(argv: readonly string[], io: FastIO): Promise<
   try {
     readStrictVersions(io.env); // a bad value is the full path's usage error (exit 2)
     const root = args.root ? checkWorkspaceRoot(resolve(io.cwd, args.root)) : findWorkspaceRoot(io.cwd);
-    const files = findDatabasePackages(root).map((p) => p.file).sort();
+    // Discovery's package.json and manifest bytes, hashed by the digest below without a second read.
+    const read = new Map<string, Uint8Array>();
+    const files = findDatabasePackages(root, read).map((p) => p.file).sort();
     const discovered = performance.now();
     // A short wait: a server that does not answer within it sends the boot down the full path,
     // which waits the whole --connect-timeout and says what it waits for (refused, silent, …).
@@ -65,7 +67,7 @@ export async function fastMigrate(argv: readonly string[], io: FastIO): Promise<
     }
     const stamp = parseStamp(row);
     if (!stamp || JSON.stringify(stamp.layout.map((p) => p.source).sort()) !== JSON.stringify(files)) return undefined;
-    if (!stamp.answer.toolsSynced || !stampHolds(stamp, inputsDigest(stamp.layout))) return undefined;
+    if (!stamp.answer.toolsSynced || !stampHolds(stamp, inputsDigest(stamp.layout, read))) return undefined;
     const ms = { discover: round(discovered - started), migrate: round(performance.now() - discovered), total: round(performance.now() - started) };
     const report = stampReport(stamp.answer, maskDatabaseUrl(url), ms);
     io.stdout(args.json ? JSON.stringify({ ok: true, command: "migrate", report }, null, 2) : formatInitReport(report, { command: "migrate" }));

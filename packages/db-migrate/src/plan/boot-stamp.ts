@@ -69,16 +69,17 @@ function readOrMissing<T>(path: string, read: () => T): T | undefined {
  * (version), and the migrations folder's fingerprint, journal, versions file and file names —
  * what `loadFromFingerprint` reads. Every file missing counts as "-". One hasher over the raw
  * bytes, length-prefixed. Throws only on I/O errors other than a missing file (the caller then
- * takes the full path).
+ * takes the full path). `read` holds files this process has already read (their bytes, as read
+ * once: discovery's package.json and manifest files), so each file is read once a boot.
  *
  * @example
  * inputsDigest([{ name: "@ydtb/basic", source, packageDir, folder }]) // "9f2c…"
  */
-export function inputsDigest(layout: readonly StampPackage[]): string {
+export function inputsDigest(layout: readonly StampPackage[], read?: ReadonlyMap<string, Uint8Array>): string {
   const hasher = new Bun.CryptoHasher("sha256");
   const text = (value: string) => hasher.update(`${value.length}:${value}\n`);
   const file = (path: string | null) => {
-    const bytes = path === null ? undefined : readOrMissing(path, () => readFileSync(path));
+    const bytes = path === null ? undefined : (read?.get(path) ?? readOrMissing(path, () => readFileSync(path)));
     if (bytes === undefined) text("-");
     else hasher.update(`${bytes.length}:`).update(bytes);
   };
@@ -87,7 +88,8 @@ export function inputsDigest(layout: readonly StampPackage[]): string {
     text(JSON.stringify([p.name, p.source, p.packageDir, p.folder]));
     file(p.source);
     file(p.packageDir && `${p.packageDir}/package.json`);
-    // Optional (most packages have none): looked up, not read, when absent.
+    // Optional (most packages have none): looked up, not read, when absent (an existence check
+    // costs a quarter of a read failing with ENOENT, which builds an error).
     file(p.packageDir && existsSync(`${p.packageDir}/migrations.versions.json`) ? `${p.packageDir}/migrations.versions.json` : null);
     file(`${p.folder}/meta/_ydtb_fingerprint.json`);
     file(`${p.folder}/meta/_journal.json`);
