@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { maskDatabaseUrl } from "@ydtb/db-client/database-url";
+import { queryOnce } from "@ydtb/db-client/query-once";
 import { inputsDigest, parseStamp, readStampSql, stampHolds, stampTablesOf } from "@ydtb/db-migrate/boot-stamp";
 import { findDatabasePackages } from "@ydtb/db-registry/find-packages";
 import { checkWorkspaceRoot, findWorkspaceRoot } from "../cli/workspace-root.ts";
@@ -55,16 +56,10 @@ export async function fastMigrate(argv: readonly string[], io: FastIO): Promise<
     const read = new Map<string, Uint8Array>();
     const files = findDatabasePackages(root, read).map((p) => p.file).sort();
     const discovered = performance.now();
-    // A short wait: a server that does not answer within it sends the boot down the full path,
-    // which waits the whole --connect-timeout and says what it waits for (refused, silent, …).
-    // Waiting the full timeout here too would double a dead server's wait, in silence.
-    const sql = new Bun.SQL({ url, max: 1, connectionTimeout: FAST_CONNECT_TIMEOUT_S });
-    let row: Record<string, unknown> | undefined;
-    try {
-      [row] = (await sql.unsafe(readStampSql(stampTablesOf()))) as Record<string, unknown>[];
-    } finally {
-      await sql.close();
-    }
+    // One connection attempt (node-postgres, no retry) with a short wait: a wrong or silent
+    // endpoint costs one connection and 2 s here, then the full path's probe waits the whole
+    // --connect-timeout and names what is there (refused, silent, not PostgreSQL, …).
+    const [row] = await queryOnce(url, readStampSql(stampTablesOf()), FAST_WAITS);
     const stamp = parseStamp(row);
     if (!stamp || JSON.stringify(stamp.layout.map((p) => p.source).sort()) !== JSON.stringify(files)) return undefined;
     if (!stamp.answer.toolsSynced || !stampHolds(stamp, inputsDigest(stamp.layout, read))) return undefined;
@@ -81,7 +76,7 @@ export async function fastMigrate(argv: readonly string[], io: FastIO): Promise<
   }
 }
 
-/** Seconds the no-op shortcut waits for a connection before leaving it to the full path. */
-const FAST_CONNECT_TIMEOUT_S = 2;
+/** How long the no-op shortcut waits for a session, then for its one query, before leaving it to the full path. */
+const FAST_WAITS = { connectTimeoutMs: 2_000, queryTimeoutMs: 5_000 } as const;
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
