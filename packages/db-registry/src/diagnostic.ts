@@ -54,6 +54,8 @@ export type SchemaEdit =
   /** An entry appended to the table's extra config, `(t) => [ … ]` (created when missing). */
   | { readonly kind: "add-entry"; readonly table: string; readonly code: string }
   | { readonly kind: "replace-entry"; readonly table: string; readonly entry: EntryRef; readonly code: string }
+  /** In an entry, `t.<column>` put first in its `.on(…)`; the rest (expressions, `.where(…)`) kept as written. */
+  | { readonly kind: "first-on"; readonly table: string; readonly entry: EntryRef; readonly column: string }
   /** In an index entry, `t.<column>.op(…)` becomes `.op("to")`, or plain `t.<column>` without `to`. */
   | { readonly kind: "set-op"; readonly table: string; readonly entry: EntryRef; readonly column: string; readonly to?: string }
   /** The table's definition goes, an import of core's table under the same name replaces it. */

@@ -49,6 +49,8 @@ function renderEdit(edit: SchemaEdit): string {
       return `// in the extra config of ${edit.table}, (t) => [ … ]:\n${edit.code},`;
     case "replace-entry":
       return `// in the extra config of ${edit.table}, instead of ${entryText(edit.entry)}:\n${edit.code},`;
+    case "first-on":
+      return `// in ${entryText(edit.entry)} of ${edit.table}: t.${edit.column} first in its .on(…), the rest as written`;
     case "set-op":
       return `// in ${entryText(edit.entry)} of ${edit.table}: ${edit.to ? `t.${edit.column}.op(${quote(edit.to)})` : `t.${edit.column} (no .op(…): the type's default)`}`;
     case "remove-table":

@@ -153,6 +153,13 @@ function change(file: ts.SourceFile, edit: SchemaEdit): Change[] {
       const entry = findEntry(file, edit);
       return [{ start: entry.getStart(), end: entry.end, text: edit.code }];
     }
+    case "first-on": {
+      const entry = findEntry(file, edit);
+      const on = nodes(entry).find((n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === "on");
+      const first = on?.arguments[0];
+      if (!first) fail(edit, "no .on(…) with columns in the entry");
+      return [{ start: first.getStart(), end: first.getStart(), text: `t.${edit.column}, ` }];
+    }
     case "set-op": {
       const entry = findEntry(file, edit);
       const op = nodes(entry).find(

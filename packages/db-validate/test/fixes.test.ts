@@ -81,6 +81,14 @@ describe("every suggestion is data, applied to the fixture's source", () => {
     expect(source).not.toContain("t.workspaceId, t.workspaceId");
   });
 
+  test("a partial and an expression unique index get workspace_id first, their .where(…) and expression kept", () => {
+    const source = applied.find((a) => a.fixture.file === "uniques.ts")?.source ?? "";
+    expect(source).toContain('uniqueIndex("ydtb_fxuniques_links_alias_idx").on(t.workspaceId, t.alias).where(sql`${t.alias} IS NOT NULL`)');
+    expect(source).toContain('uniqueIndex("ydtb_fxuniques_links_email_idx").on(t.workspaceId, sql`lower(${t.email})`)');
+    expect(source).toContain('handle: text("handle").notNull(),');
+    expect(source).toContain('unique("ydtb_fxuniques_links_handle_key").on(t.workspaceId, t.handle)');
+  });
+
   test("security_invoker is written into the views: a .with() added, or the option added to the one there", () => {
     const source = applied.find((a) => a.fixture.file === "view-isolation.ts")?.source ?? "";
     expect(source).toContain('pgView("ydtb_fxviewisolation_open").with({ securityInvoker: true }).as(');
