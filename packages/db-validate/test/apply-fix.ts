@@ -88,6 +88,14 @@ function describeEntry(entry: ts.Expression): { call?: string; name?: string; on
   }
   if (!ts.isCallExpression(node)) return {};
   const first = node.arguments[0];
+  // foreignKey({ name?, columns: [t.a], … }): its name and columns are properties.
+  if (first && ts.isObjectLiteralExpression(first)) {
+    const prop = (key: string) => first.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && keyText(p) === key)?.initializer;
+    const name = prop("name");
+    const columns = prop("columns");
+    const keys = columns && ts.isArrayLiteralExpression(columns) ? columns.elements.map((a) => /^t\.(\w+)/.exec(a.getText())?.[1] ?? a.getText()) : undefined;
+    return { call: calleeName(node), ...(name && ts.isStringLiteral(name) ? { name: name.text } : {}), ...(keys ? { on: keys } : {}) };
+  }
   return { call: calleeName(node), ...(first && ts.isStringLiteral(first) ? { name: first.text } : {}), ...(on ? { on } : {}) };
 }
 

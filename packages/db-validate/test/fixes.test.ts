@@ -19,6 +19,7 @@ const FIXTURES: readonly Fixture[] = [
   { file: "missing-workspace.ts", rule: "workspace-column" },
   { file: "uuid-tenant.ts", rule: "workspace-column" },
   { file: "workspace-fk.ts", rule: "workspace-foreign-key" },
+  { file: "workspace-fk-config.ts", rule: "workspace-foreign-key" },
   { file: "uniques.ts", rule: "unique-includes-workspace" },
   { file: "fk-type.ts", rule: "foreign-key-type" },
   { file: "operator-class.ts", rule: "operator-class" },
@@ -87,6 +88,13 @@ describe("every suggestion is data, applied to the fixture's source", () => {
     expect(source).toContain('uniqueIndex("ydtb_fxuniques_links_email_idx").on(t.workspaceId, sql`lower(${t.email})`)');
     expect(source).toContain('handle: text("handle").notNull(),');
     expect(source).toContain('unique("ydtb_fxuniques_links_handle_key").on(t.workspaceId, t.handle)');
+  });
+
+  test("a workspace key in the extra config is rewritten there with CASCADE, its name and ON UPDATE kept", () => {
+    const source = applied.find((a) => a.fixture.file === "workspace-fk-config.ts")?.source ?? "";
+    expect(source).toContain('foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete("cascade")');
+    expect(source).toContain('foreignKey({ name: "ydtb_fxworkspacefkconfig_cards_ws_fk", columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete("cascade").onUpdate("cascade")');
+    expect(source).not.toContain("restrict");
   });
 
   test("security_invoker is written into the views: a .with() added, or the option added to the one there", () => {
