@@ -63,6 +63,12 @@ export type SchemaEdit =
   | { readonly kind: "import"; readonly from: string; readonly names: readonly string[] }
   /** In the object given to `defineDatabase(…)`: the property at `path` set to `value` (code), objects on the way created. */
   | { readonly kind: "manifest-entry"; readonly path: readonly string[]; readonly value: string }
+  /**
+   * Not the schema module: the package's SQL migrations. The function, procedure, aggregate or
+   * role `from` created at `file:line` (relative to the package folder) is named `to`, there and
+   * at every other use of the identifier in the package's SQL files (calls, triggers, grants).
+   */
+  | { readonly kind: "rename-sql"; readonly object: "function" | "procedure" | "aggregate" | "role"; readonly file: string; readonly line: number; readonly from: string; readonly to: string }
   /** The view exported as `view` (`pgView(…)`, `schema.view(…)`) gets `option: value` in its `.with({ … })`, written when missing. */
   | { readonly kind: "view-option"; readonly view: string; readonly option: string; readonly value: string };
 

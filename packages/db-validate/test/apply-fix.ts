@@ -187,6 +187,8 @@ function change(file: ts.SourceFile, edit: SchemaEdit): Change[] {
       return setManifestEntry(file, edit);
     case "view-option":
       return setViewOption(file, edit);
+    case "rename-sql":
+      return fail(edit, "an edit of the SQL migrations, not the schema module (./apply-sql-fix.ts)");
   }
 }
 

@@ -10,6 +10,8 @@ import { applyAll, FIXTURES_DIR, REGISTERED, migratablePackage, packageNameOf, r
 // wrong fixes among them. Each diagnostic's fixes (data) are applied to the fixture's source
 // mechanically; each result must compile under strict tsc, validate clean for the rule, and
 // migrate: drizzle-kit's SQL for it through our engine, on PGlite and the server.
+// Elsewhere, as their pipeline differs: sql-objects (fixes to the SQL migrations) in
+// ./sql-fixes.test.ts; workspace-rls (the fix is `bun run db:generate`) in ./rls-fix.test.ts.
 
 const FIXTURES: readonly Fixture[] = [
   { file: "set-null.ts", rule: "cross-workspace-reference" },
