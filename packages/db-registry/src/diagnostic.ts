@@ -69,6 +69,8 @@ export type SchemaEdit =
    * at every other use of the identifier in the package's SQL files (calls, triggers, grants).
    */
   | { readonly kind: "rename-sql"; readonly object: "function" | "procedure" | "aggregate" | "role"; readonly file: string; readonly line: number; readonly from: string; readonly to: string }
+  /** Not an edit of a file: a command that writes the fix, run in the package folder (`bun run db:generate`). */
+  | { readonly kind: "command"; readonly command: string }
   /** The view exported as `view` (`pgView(…)`, `schema.view(…)`) gets `option: value` in its `.with({ … })`, written when missing. */
   | { readonly kind: "view-option"; readonly view: string; readonly option: string; readonly value: string };
 

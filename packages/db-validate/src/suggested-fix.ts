@@ -57,6 +57,8 @@ function renderEdit(edit: SchemaEdit): string {
       return `// delete the definition of ${edit.table}, and use core's:`;
     case "import":
       return `import { ${edit.names.join(", ")} } from ${quote(edit.from)};`;
+    case "command":
+      return edit.command;
     case "rename-sql":
       return `-- ${edit.file}:${edit.line}: the ${edit.object} ${edit.from} → ${edit.to}, and every other use of ${edit.from} in the package's SQL migrations`;
     case "view-option":

@@ -188,7 +188,8 @@ function change(file: ts.SourceFile, edit: SchemaEdit): Change[] {
     case "view-option":
       return setViewOption(file, edit);
     case "rename-sql":
-      return fail(edit, "an edit of the SQL migrations, not the schema module (./apply-sql-fix.ts)");
+    case "command":
+      return fail(edit, "not an edit of the schema module (./apply-sql-fix.ts, ./rls-fix.test.ts)");
   }
 }
 
