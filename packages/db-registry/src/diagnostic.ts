@@ -54,6 +54,8 @@ export type SchemaEdit =
   /** An entry appended to the table's extra config, `(t) => [ … ]` (created when missing). */
   | { readonly kind: "add-entry"; readonly table: string; readonly code: string }
   | { readonly kind: "replace-entry"; readonly table: string; readonly entry: EntryRef; readonly code: string }
+  /** In an entry, `t.<column>` put first in its `.on(…)`; the rest (expressions, `.where(…)`) kept as written. */
+  | { readonly kind: "first-on"; readonly table: string; readonly entry: EntryRef; readonly column: string }
   /** In an index entry, `t.<column>.op(…)` becomes `.op("to")`, or plain `t.<column>` without `to`. */
   | { readonly kind: "set-op"; readonly table: string; readonly entry: EntryRef; readonly column: string; readonly to?: string }
   /** The table's definition goes, an import of core's table under the same name replaces it. */
@@ -61,6 +63,14 @@ export type SchemaEdit =
   | { readonly kind: "import"; readonly from: string; readonly names: readonly string[] }
   /** In the object given to `defineDatabase(…)`: the property at `path` set to `value` (code), objects on the way created. */
   | { readonly kind: "manifest-entry"; readonly path: readonly string[]; readonly value: string }
+  /**
+   * Not the schema module: the package's SQL migrations. The function, procedure, aggregate or
+   * role `from` created at `file:line` (relative to the package folder) is named `to`, there and
+   * at every other use of the identifier in the package's SQL files (calls, triggers, grants).
+   */
+  | { readonly kind: "rename-sql"; readonly object: "function" | "procedure" | "aggregate" | "role"; readonly file: string; readonly line: number; readonly from: string; readonly to: string }
+  /** Not an edit of a file: a command that writes the fix, run in the package folder (`bun run db:generate`). */
+  | { readonly kind: "command"; readonly command: string }
   /** The view exported as `view` (`pgView(…)`, `schema.view(…)`) gets `option: value` in its `.with({ … })`, written when missing. */
   | { readonly kind: "view-option"; readonly view: string; readonly option: string; readonly value: string };
 

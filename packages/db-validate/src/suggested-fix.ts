@@ -49,12 +49,18 @@ function renderEdit(edit: SchemaEdit): string {
       return `// in the extra config of ${edit.table}, (t) => [ … ]:\n${edit.code},`;
     case "replace-entry":
       return `// in the extra config of ${edit.table}, instead of ${entryText(edit.entry)}:\n${edit.code},`;
+    case "first-on":
+      return `// in ${entryText(edit.entry)} of ${edit.table}: t.${edit.column} first in its .on(…), the rest as written`;
     case "set-op":
       return `// in ${entryText(edit.entry)} of ${edit.table}: ${edit.to ? `t.${edit.column}.op(${quote(edit.to)})` : `t.${edit.column} (no .op(…): the type's default)`}`;
     case "remove-table":
       return `// delete the definition of ${edit.table}, and use core's:`;
     case "import":
       return `import { ${edit.names.join(", ")} } from ${quote(edit.from)};`;
+    case "command":
+      return edit.command;
+    case "rename-sql":
+      return `-- ${edit.file}:${edit.line}: the ${edit.object} ${edit.from} → ${edit.to}, and every other use of ${edit.from} in the package's SQL migrations`;
     case "view-option":
       return `// the view ${edit.view}: .with({ ${edit.option}: ${edit.value} }) before its .as(…)`;
     case "manifest-entry":

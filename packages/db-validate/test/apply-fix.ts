@@ -88,6 +88,14 @@ function describeEntry(entry: ts.Expression): { call?: string; name?: string; on
   }
   if (!ts.isCallExpression(node)) return {};
   const first = node.arguments[0];
+  // foreignKey({ name?, columns: [t.a], … }): its name and columns are properties.
+  if (first && ts.isObjectLiteralExpression(first)) {
+    const prop = (key: string) => first.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && keyText(p) === key)?.initializer;
+    const name = prop("name");
+    const columns = prop("columns");
+    const keys = columns && ts.isArrayLiteralExpression(columns) ? columns.elements.map((a) => /^t\.(\w+)/.exec(a.getText())?.[1] ?? a.getText()) : undefined;
+    return { call: calleeName(node), ...(name && ts.isStringLiteral(name) ? { name: name.text } : {}), ...(keys ? { on: keys } : {}) };
+  }
   return { call: calleeName(node), ...(first && ts.isStringLiteral(first) ? { name: first.text } : {}), ...(on ? { on } : {}) };
 }
 
@@ -153,6 +161,13 @@ function change(file: ts.SourceFile, edit: SchemaEdit): Change[] {
       const entry = findEntry(file, edit);
       return [{ start: entry.getStart(), end: entry.end, text: edit.code }];
     }
+    case "first-on": {
+      const entry = findEntry(file, edit);
+      const on = nodes(entry).find((n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === "on");
+      const first = on?.arguments[0];
+      if (!first) fail(edit, "no .on(…) with columns in the entry");
+      return [{ start: first.getStart(), end: first.getStart(), text: `t.${edit.column}, ` }];
+    }
     case "set-op": {
       const entry = findEntry(file, edit);
       const op = nodes(entry).find(
@@ -172,6 +187,9 @@ function change(file: ts.SourceFile, edit: SchemaEdit): Change[] {
       return setManifestEntry(file, edit);
     case "view-option":
       return setViewOption(file, edit);
+    case "rename-sql":
+    case "command":
+      return fail(edit, "not an edit of the schema module (./apply-sql-fix.ts, ./rls-fix.test.ts)");
   }
 }
 

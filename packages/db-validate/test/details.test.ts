@@ -48,8 +48,10 @@ describe("suggested code keeps what the author wrote", () => {
       primaryKey({ columns: [tb.workspaceId, tb.id] }),
       uniqueIndex("ydtb_crm_t_code_idx").on(tb.code).where(sql`${tb.code} is not null`),
     ]);
-    const suggestion = withCore(pkg("@ydtb/crm", { t })).diagnostics.find((d) => d.rule === "unique-includes-workspace")?.suggestion;
-    expect(suggestion).toBe('uniqueIndex("ydtb_crm_t_code_idx").on(t.workspaceId, t.code).where(…)');
+    const d = withCore(pkg("@ydtb/crm", { t })).diagnostics.find((d) => d.rule === "unique-includes-workspace");
+    // The where is kept as written: workspace_id goes first in .on(…), nothing else changes.
+    expect(d?.fixes?.[0]?.edits).toEqual([{ kind: "first-on", table: "t", entry: { call: "uniqueIndex", name: "ydtb_crm_t_code_idx", on: ["code"] }, column: "workspaceId" }]);
+    expect(d?.suggestion).toBe('// in uniqueIndex("ydtb_crm_t_code_idx").on(t.code) of t: t.workspaceId first in its .on(…), the rest as written');
   });
 
   test("an unnamed index is named as drizzle-kit names it", () => {

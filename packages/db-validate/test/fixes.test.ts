@@ -10,6 +10,8 @@ import { applyAll, FIXTURES_DIR, REGISTERED, migratablePackage, packageNameOf, r
 // wrong fixes among them. Each diagnostic's fixes (data) are applied to the fixture's source
 // mechanically; each result must compile under strict tsc, validate clean for the rule, and
 // migrate: drizzle-kit's SQL for it through our engine, on PGlite and the server.
+// Elsewhere, as their pipeline differs: sql-objects (fixes to the SQL migrations) in
+// ./sql-fixes.test.ts; workspace-rls (the fix is `bun run db:generate`) in ./rls-fix.test.ts.
 
 const FIXTURES: readonly Fixture[] = [
   { file: "set-null.ts", rule: "cross-workspace-reference" },
@@ -19,6 +21,7 @@ const FIXTURES: readonly Fixture[] = [
   { file: "missing-workspace.ts", rule: "workspace-column" },
   { file: "uuid-tenant.ts", rule: "workspace-column" },
   { file: "workspace-fk.ts", rule: "workspace-foreign-key" },
+  { file: "workspace-fk-config.ts", rule: "workspace-foreign-key" },
   { file: "uniques.ts", rule: "unique-includes-workspace" },
   { file: "fk-type.ts", rule: "foreign-key-type" },
   { file: "operator-class.ts", rule: "operator-class" },
@@ -79,6 +82,21 @@ describe("every suggestion is data, applied to the fixture's source", () => {
     const source = applied.find((a) => a.fixture.file === "misnamed-workspace.ts")?.source ?? "";
     expect(source).toContain('varchar("workspace_id", { length: 20 })');
     expect(source).not.toContain("t.workspaceId, t.workspaceId");
+  });
+
+  test("a partial and an expression unique index get workspace_id first, their .where(…) and expression kept", () => {
+    const source = applied.find((a) => a.fixture.file === "uniques.ts")?.source ?? "";
+    expect(source).toContain('uniqueIndex("ydtb_fxuniques_links_alias_idx").on(t.workspaceId, t.alias).where(sql`${t.alias} IS NOT NULL`)');
+    expect(source).toContain('uniqueIndex("ydtb_fxuniques_links_email_idx").on(t.workspaceId, sql`lower(${t.email})`)');
+    expect(source).toContain('handle: text("handle").notNull(),');
+    expect(source).toContain('unique("ydtb_fxuniques_links_handle_key").on(t.workspaceId, t.handle)');
+  });
+
+  test("a workspace key in the extra config is rewritten there with CASCADE, its name and ON UPDATE kept", () => {
+    const source = applied.find((a) => a.fixture.file === "workspace-fk-config.ts")?.source ?? "";
+    expect(source).toContain('foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete("cascade")');
+    expect(source).toContain('foreignKey({ name: "ydtb_fxworkspacefkconfig_cards_ws_fk", columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete("cascade").onUpdate("cascade")');
+    expect(source).not.toContain("restrict");
   });
 
   test("security_invoker is written into the views: a .with() added, or the option added to the one there", () => {

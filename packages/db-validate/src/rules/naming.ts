@@ -56,7 +56,7 @@ export const naming: Rule = {
         ...t.config.uniqueConstraints.map((u) => ["unique constraint", explicit(u.name, t.table, u.columns), (n: string) => `unique(${quote(n)}).on(…)`, "unique"] as const),
         ...t.config.columns
           .filter((c) => c.isUnique)
-          .map((c) => ["unique constraint", explicit(c.uniqueName, t.table, [c]), (n: string) => `// on ${ctx.keyOf(t, c.name)}: .unique(${quote(n)})`] as const),
+          .map((c) => ["unique constraint", explicit(c.uniqueName, t.table, [c]), (n: string) => `// on ${ctx.keyOf(t, c.name)}: .unique(${quote(n)})`, "unique"] as const),
         ...t.config.checks.map((c) => ["check constraint", c.name, (n: string) => `check(${quote(n)}, sql\`…\`)`, "check"] as const),
       ];
       for (const [kind, name, code, call] of named) {

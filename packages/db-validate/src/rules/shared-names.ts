@@ -20,9 +20,8 @@ const CALLS: Readonly<Record<string, string>> = { enum: "pgEnum", sequence: "pgS
 function renameFix(o: NamedObject, to: string): { fixes: SuggestedFix[] } | { suggestion: string } {
   const index = o.kind === "index" ? (o.object as { config: { unique: boolean } }).config.unique : undefined;
   const call = index === undefined ? CALLS[o.kind] : index ? "uniqueIndex" : "index";
-  // A column-level .unique("name") is not a call of `unique`: the text alone then.
-  const columnUnique = o.kind === "unique constraint" && !(o.object as { columns?: unknown }).columns;
-  if (!call || columnUnique) return { suggestion: `${quote(o.name)} → ${quote(to)}` };
+  // A column-level .unique("name") is renamed as a call of `unique` too: `.unique("name")`.
+  if (!call) return { suggestion: `${quote(o.name)} → ${quote(to)}` };
   return { fixes: [fixOf([{ kind: "rename", call, from: o.name, to }])] };
 }
 

@@ -1,5 +1,6 @@
 import { CORE_PACKAGE } from "@ydtb/db-registry";
 import { quote, tablePrefixOf } from "../naming.ts";
+import { fixOf } from "../suggested-fix.ts";
 import { ownersIndex } from "../owners-index.ts";
 import type { Rule } from "../rule.ts";
 import { preparedSqlObjects, type SqlObject } from "../sql-objects.ts";
@@ -42,7 +43,8 @@ export const sqlObjects: Rule = {
             o.kind === "role"
               ? `${at(o)}: the migration of ${quote(ctx.packageName)} creates the ${label(o)}; roles are cluster-wide, shared by every database and package: leave roles to the platform (remove the CREATE ROLE), or name it ${quote(`${prefix}${o.name}`)}.`
               : `${at(o)}: the ${label(o)} of ${quote(ctx.packageName)} is in a namespace every package shares; name it ${quote(`${prefix}${o.name}`)} (and every call of it: triggers, defaults, policies).`,
-          suggestion: o.kind === "role" ? `-- ${at(o)}: remove CREATE ROLE ${o.name}` : `-- ${at(o)}: CREATE ${o.replace ? "OR REPLACE " : ""}${o.kind.toUpperCase()} ${o.schema === "public" ? "" : `${o.schema}.`}${prefix}${o.name}(…)`,
+          // Renamed with the prefix, in every SQL file of the package (a role may instead be removed: the message says so).
+          fixes: [fixOf([{ kind: "rename-sql", object: o.kind, file: o.file, line: o.line, from: o.name, to: `${prefix}${o.name}` }])],
         });
       }
       for (const other of owners.get(keyOf(o)) ?? []) {

@@ -75,10 +75,14 @@ export const uniqueIncludesWorkspace: Rule = {
         // drizzle-kit's name for an unnamed index.
         const name = i.config.name ?? `${t.baseName}_${columns.map((c) => c ?? "").join("_")}_index`;
         const code = `uniqueIndex(${quote(name)}).on(${ws}, ${keys(columns)})`;
-        // A partial or expression index keeps what only its source says: the author rewrites it.
-        const plain = !i.config.where && columns.every((c) => c !== undefined);
+        const known = columns.every((c) => c !== undefined);
         const on = columns.map((c) => ctx.keyOf(t, c ?? ""));
-        flag("index", "unique index", name, columns, plain ? fixOf([{ kind: "replace-entry", table, entry: { call: "uniqueIndex", name, on }, code }]) : `${code}${i.config.where ? ".where(…)" : ""}`);
+        const entry = { call: "uniqueIndex", name, on };
+        // A partial or expression index keeps what only its source says (its .where(…), its
+        // expressions): workspace_id is put first in its .on(…), the rest left as written. An
+        // unnamed expression index cannot be found in the source by its columns: text only.
+        const fix = !i.config.where && known ? fixOf([{ kind: "replace-entry", table, entry, code }]) : known || i.config.name ? fixOf([{ kind: "first-on", table, entry, column: ws.slice(2) }]) : `${code}${i.config.where ? ".where(…)" : ""}`;
+        flag("index", "unique index", name, columns, fix);
       }
     }
   },

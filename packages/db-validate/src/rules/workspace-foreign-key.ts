@@ -1,3 +1,5 @@
+import type { SchemaEdit } from "@ydtb/db-registry";
+import type { ForeignKey } from "drizzle-orm/pg-core";
 import { fixOf } from "../suggested-fix.ts";
 import { WORKSPACE_ID_COLUMN, WORKSPACES_TABLE } from "../constants.ts";
 import { quote } from "../naming.ts";
@@ -35,6 +37,7 @@ export const workspaceForeignKey: Rule = {
       if (toWorkspaces.some((fk) => fk.onDelete === "cascade")) continue;
       const existing = toWorkspaces[0];
       const inline = toWorkspaces.every((fk) => t.inlineForeignKeys.has(fk));
+      const table = ctx.variableOf({ manifest: ctx.manifest, info: t });
       const code = `.references(() => ${workspacesVar}.id, { onDelete: "cascade" })`;
       report({
         table: t.name,
@@ -42,11 +45,20 @@ export const workspaceForeignKey: Rule = {
         message: existing
           ? `The foreign key from ${quote(WORKSPACE_ID_COLUMN)} of table ${quote(t.name)} in ${quote(ctx.packageName)} to ${quote(`${WORKSPACES_TABLE}.id`)} is ON DELETE ${(existing.onDelete ?? "no action").toUpperCase()}; make it ON DELETE CASCADE so a workspace's rows leave with it.`
           : `Column ${quote(WORKSPACE_ID_COLUMN)} of table ${quote(t.name)} in ${quote(ctx.packageName)} has no foreign key to ${quote(`${WORKSPACES_TABLE}.id`)}; add one with ON DELETE CASCADE so no row names a workspace that does not exist.`,
-        // A key written in the extra config is the author's to change; an inline one is replaced.
-        ...(inline
-          ? { fixes: [fixOf([{ kind: "edit-column", table: ctx.variableOf({ manifest: ctx.manifest, info: t }), column: key, ...(existing ? { drop: ["references"] } : {}), append: code }])] }
-          : { suggestion: `foreignKey({ columns: [t.${key}], foreignColumns: [${workspacesVar}.id] }).onDelete("cascade")` }),
+        // An inline key is replaced on its column; a key in the extra config is rewritten there,
+        // its name and ON UPDATE kept.
+        fixes: [fixOf(inline ? [{ kind: "edit-column", table, column: key, ...(existing ? { drop: ["references"] } : {}), append: code }] : inConfig(toWorkspaces.filter((fk) => !t.inlineForeignKeys.has(fk)), table, key, workspacesVar))],
       });
     }
   },
 };
+
+/** Each `foreignKey({ … })` entry on the workspace column rewritten with ON DELETE CASCADE. */
+function inConfig(keys: readonly ForeignKey[], table: string, key: string, workspacesVar: string): SchemaEdit[] {
+  return keys.map((fk) => {
+    const name = fk.reference().name;
+    const onUpdate = fk.onUpdate && fk.onUpdate !== "no action" ? `.onUpdate(${quote(fk.onUpdate)})` : "";
+    const code = `foreignKey({ ${name !== undefined ? `name: ${quote(name)}, ` : ""}columns: [t.${key}], foreignColumns: [${workspacesVar}.id] }).onDelete("cascade")${onUpdate}`;
+    return { kind: "replace-entry", table, entry: { call: "foreignKey", ...(name !== undefined ? { name } : {}), on: [key] }, code };
+  });
+}

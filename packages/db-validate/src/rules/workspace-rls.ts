@@ -36,7 +36,7 @@ export const workspaceRls: Rule = {
           m.kind === "missing"
             ? `Table ${quote(m.table)} of ${quote(ctx.packageName)} is workspace-scoped but no row-level-security migration covers it${m.migration ? ` (the latest, ${quote(m.migration)}, does not list it)` : ""}: run \`bun run db:generate\`${where} (drizzle-kit, then \`ydtb-db-access generate\`), or declare the table global with a reason.`
             : `Table ${quote(m.table)} of ${quote(ctx.packageName)} is now global but ${quote(m.migration ?? "a policy migration")} still puts the workspace policy on it: run \`bun run db:generate\`${where} to take it off.`,
-        suggestion: "bun run db:generate",
+        fixes: [{ edits: [{ kind: "command", command: "bun run db:generate" }] }],
       });
     }
   },
