@@ -80,6 +80,8 @@ describeDatabases("rolling deploy: the previous release's app", (target) => {
 
     const old = await boot({ ...env, YDTB_ROOT_DIR: previous });
     try {
+      // An app that ended before serving says why (its output), not just ECONNREFUSED.
+      if (old.child.exitCode !== null) throw new Error(`the previous release's app exited with ${old.child.exitCode} before serving:\n${(await old.finished(), old.output.text)}`);
       expect((await fetch(`${old.base}/health`)).status).toBe(200);
       const status = (await (await fetch(`${old.base}/api/db/status`)).json()) as { packages: { package: string; codeVersion: string; databaseVersion: string; ahead: boolean; notInCode: { id: string }[] }[] };
       expect(status.packages.map((p) => [p.package, p.codeVersion, p.databaseVersion, p.ahead, p.notInCode.map((m) => m.id)])).toEqual([

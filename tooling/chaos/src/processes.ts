@@ -96,16 +96,21 @@ export interface App extends Child {
  * `waitMs`, until /health answers 200 or the process exits.
  */
 export async function startApp(root: string, env: Record<string, string | undefined>, waitMs: number): Promise<App> {
-  const port = 20_000 + Math.floor(Math.random() * 25_000);
-  const child = spawnChild(["bun", appMain], repoRoot, cleanEnv({ ...env, YDTB_ROOT_DIR: root, PORT: String(port) }));
-  const base = `http://127.0.0.1:${port}`;
+  // PORT=0: the kernel picks a free port and the app prints it; a random fixed port could be
+  // another app's, or an outgoing connection's ephemeral port, and the app would exit unserved.
+  const child = spawnChild(["bun", appMain], repoRoot, cleanEnv({ ...env, YDTB_ROOT_DIR: root, PORT: "0" }));
+  let base = "http://127.0.0.1:0";
   const deadline = performance.now() + waitMs;
   let healthy = false;
   while (!healthy && child.proc.exitCode === null && child.proc.signalCode === null && performance.now() < deadline) {
-    healthy = await fetch(`${base}/health`).then(
-      (r) => r.status === 200,
-      () => false, // not listening yet: asked again below
-    );
+    const port = /listening on http:\/\/localhost:(\d+)/.exec(child.output.text)?.[1];
+    if (port) {
+      base = `http://127.0.0.1:${port}`;
+      healthy = await fetch(`${base}/health`).then(
+        (r) => r.status === 200,
+        () => false, // not answering yet: asked again below
+      );
+    }
     if (!healthy) await Bun.sleep(100);
   }
   return { ...child, base, healthy };
