@@ -45,7 +45,12 @@ function generator(next: () => number) {
       default: {
         if (next() < 0.4) return Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1));
         const out: Record<string, unknown> = next() < 0.2 ? Object.create(null) : {};
-        for (let i = Math.floor(next() * 4); i > 0; i--) out[pick([str(), "id", "up", "down", "name", "rule", "table", "reason", "description", "columns", "transaction"])] = value(depth + 1);
+        // Own properties, defined rather than assigned: a "__proto__" key must not give `out` a
+        // frozen prototype whose read-only fields would then refuse the next assignment.
+        for (let i = Math.floor(next() * 4); i > 0; i--) {
+          const key = pick([str(), "id", "up", "down", "name", "rule", "table", "reason", "description", "columns", "transaction"]);
+          Object.defineProperty(out, key, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+        }
         return out;
       }
     }
