@@ -1,29 +1,14 @@
 import { afterAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SqlSession } from "@ydtb/db-client";
 import type { MigrationDefinition } from "@ydtb/db-registry";
 import { describeDatabases } from "@ydtb/test-db";
 import { sql } from "drizzle-orm";
-import { APPLIED_TABLE, HISTORY_TABLE, migrate, MigrationFailedError, NonTransactionalInAllModeError, RollbackBlockedError, VERSIONS_TABLE } from "../src/index.ts";
+import { HISTORY_TABLE, migrate, MigrationFailedError, NonTransactionalInAllModeError, RollbackBlockedError, VERSIONS_TABLE } from "../src/index.ts";
 import { coreManifest, folderManifest, removeTempDirs, tempDir, tsManifest, writeFolder } from "./fixtures/fixture-packages.ts";
+import { historyLines, appliedIds, exists } from "./fixtures/history-queries.ts";
 
 afterAll(removeTempDirs);
-
-async function historyLines(db: SqlSession, pkg: string): Promise<string[]> {
-  const rows = await db.query<{ line: string }>(`SELECT migration_id || ' ' || direction || ' ' || success AS line FROM ${HISTORY_TABLE} WHERE package = $1 ORDER BY id`, [pkg]);
-  return rows.map((r) => r.line);
-}
-
-async function appliedIds(db: SqlSession, pkg: string): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(`SELECT migration_id AS id FROM ${APPLIED_TABLE} WHERE package = $1 ORDER BY history_id`, [pkg]);
-  return rows.map((r) => r.id);
-}
-
-async function exists(db: SqlSession, table: string): Promise<boolean> {
-  const [row] = await db.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [table]);
-  return row!.ok;
-}
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   const outcome = await promise.then(

@@ -16,6 +16,7 @@ import {
   VERSIONS_TABLE,
 } from "../src/index.ts";
 import { basicManifest, coreManifest, folderManifest, removeTempDirs, tempDir, tsManifest, writeFolder } from "./fixtures/fixture-packages.ts";
+import { appliedIds } from "./fixtures/history-queries.ts";
 
 afterAll(removeTempDirs);
 
@@ -29,11 +30,6 @@ async function tables(db: SqlSession): Promise<string[]> {
 async function history(db: SqlSession): Promise<string[]> {
   const rows = await db.query<{ line: string }>(`SELECT package || ' ' || migration_id || ' ' || direction || ' ' || success AS line FROM ${HISTORY_TABLE} ORDER BY id`);
   return rows.map((r) => r.line);
-}
-
-async function appliedIds(db: SqlSession, pkg: string): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(`SELECT migration_id AS id FROM ${APPLIED_TABLE} WHERE package = $1 ORDER BY history_id`, [pkg]);
-  return rows.map((r) => r.id);
 }
 
 /** A package whose second migration fails at its second statement (unless fixed). */
