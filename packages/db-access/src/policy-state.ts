@@ -49,7 +49,7 @@ export function parsePolicyMarker(text: string, where = "a migration"): PolicySt
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   if (lines[0]?.trim() !== POLICY_MARKER) return undefined;
   const read = (label: string, optional = false) => {
-    const line = lines.slice(1, 4).find((l) => l.startsWith(`-- ${label}:`));
+    const line = lines.slice(1, 5).find((l) => l.startsWith(`-- ${label}:`));
     if (line === undefined && optional) return [];
     if (line === undefined) {
       throw new DbAccessError("INVALID_POLICY_MARKER", `${where} starts with "${POLICY_MARKER}" but has no "-- ${label}: …" line; it was edited by hand: restore it from version control, or run \`bun run db:generate\` again.`);
@@ -58,7 +58,8 @@ export function parsePolicyMarker(text: string, where = "a migration"): PolicySt
     return value === "(none)" ? [] : value.split(",").map((s) => s.trim()).filter(Boolean).sort();
   };
   const views = read("views", true);
-  return { workspaceTables: read("workspace tables"), globalTables: read("global tables"), ...(views.length ? { views } : {}) };
+  const schemas = read("schemas", true);
+  return { workspaceTables: read("workspace tables"), globalTables: read("global tables"), ...(views.length ? { views } : {}), ...(schemas.length ? { schemas } : {}) };
 }
 
 /**

@@ -5,11 +5,12 @@ import { desiredPolicyState } from "./desired-policy-state.ts";
 import { quoteTable } from "./policy-sql.ts";
 
 /** What is wrong with one workspace table's row-level security in a database. */
-export type RlsDriftProblem = "rls-disabled" | "rls-not-forced" | "policy-missing" | "policy-altered" | "extra-policy" | "grant-missing";
+export type RlsDriftProblem = "rls-disabled" | "rls-not-forced" | "policy-missing" | "policy-altered" | "extra-policy" | "grant-missing" | "schema-usage-missing";
 
 /** One finding of {@link rlsDrift}. */
 export interface RlsDrift {
   readonly package: string;
+  /** The table or view; for `schema-usage-missing`, the schema. */
   readonly table: string;
   readonly problem: RlsDriftProblem;
   /** Names the table and the policy, says what differs and how to restore it. */
@@ -58,7 +59,8 @@ SELECT t.name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
  * policy `ydtb_workspace_isolation` for all commands, to PUBLIC, permissive, with the workspace
  * condition in USING and WITH CHECK, no other policy (a second permissive policy would widen it),
  * and the four privileges granted to the runtime role; SELECT on every view the policy migrations
- * grant (`security_invoker` views, materialized views declared global). Tables not in the database yet are left
+ * grant (`security_invoker` views, materialized views declared global), and USAGE on the schemas
+ * other than `public` that hold them. Tables not in the database yet are left
  * to the migration status. Reads the catalog only.
  *
  * @example
@@ -68,10 +70,12 @@ SELECT t.name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
 export async function rlsDrift(session: SqlSession, manifests: readonly DatabaseManifest[]): Promise<RlsDrift[]> {
   const owner = new Map<string, string>();
   const viewOwner = new Map<string, string>();
+  const schemaUsers = new Map<string, string[]>();
   for (const m of manifests) {
     const desired = desiredPolicyState(m);
     for (const t of desired.workspaceTables) owner.set(t, m.packageName);
     for (const v of desired.views ?? []) viewOwner.set(v, m.packageName);
+    for (const s of desired.schemas ?? []) schemaUsers.set(s, [...(schemaUsers.get(s) ?? []), m.packageName]);
   }
   const drift: RlsDrift[] = [];
   if (owner.size > 0) {
@@ -92,8 +96,26 @@ export async function rlsDrift(session: SqlSession, manifests: readonly Database
       });
     }
   }
+  if (schemaUsers.size > 0) {
+    const rows = await session.query<{ name: string; usage: boolean | null }>(SCHEMA_USAGE_SQL, [[...schemaUsers.keys()].sort()]);
+    for (const row of rows.filter((r) => r.usage === false)) {
+      const pkgs = schemaUsers.get(row.name)!;
+      drift.push({
+        package: pkgs[0]!,
+        table: row.name,
+        problem: "schema-usage-missing",
+        message: `The runtime role "${RUNTIME_ROLE}" lacks USAGE on schema "${row.name}" (${pkgs.join(", ")}): every query of its tables and views inside withWorkspace fails with 42501. Restore it: GRANT USAGE ON SCHEMA ${quoteTable(row.name)} TO "${RUNTIME_ROLE}";`,
+      });
+    }
+  }
   return drift;
 }
+
+// Schemas the policy migrations grant USAGE on (NULL while the role is missing; absent schemas are left to the migration status).
+const SCHEMA_USAGE_SQL = `
+SELECT n.nspname AS name, CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '${RUNTIME_ROLE}')
+                               THEN has_schema_privilege('${RUNTIME_ROLE}', n.oid, 'USAGE') END AS usage
+  FROM pg_catalog.pg_namespace n WHERE n.nspname = ANY($1::text[])`;
 
 // Views the policy migrations grant: SELECT for the runtime role (NULL while the role is missing).
 const VIEW_GRANT_SQL = `

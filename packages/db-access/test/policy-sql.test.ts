@@ -88,6 +88,20 @@ describe("the marker", () => {
     expect(policyMarker({ workspaceTables: ["a"], globalTables: [] })).not.toContain("-- views:");
   });
 
+  test("schemas: USAGE granted on a schema other than public first (revoked last in the down); revoked only if the schema still exists; no schemas line without them", () => {
+    const next: PolicyState = { workspaceTables: ["crm.ydtb_x_deals"], globalTables: [], views: ["crm.ydtb_x_open"], schemas: ["crm"] };
+    const { up, down } = policyMigrationSql(EMPTY_POLICY_STATE, next);
+    expect(statements(up)[1]).toBe(`GRANT USAGE ON SCHEMA "crm" TO "ydtb_app";`);
+    expect(statements(down).at(-1)).toBe(`REVOKE USAGE ON SCHEMA "crm" FROM "ydtb_app";`);
+    expect(parsePolicyMarker(up)).toEqual(next);
+    expect(statements(policyMigrationSql(next, { ...next, views: [] }).up).join("\n")).not.toContain("USAGE");
+    const later = policyMigrationSql(next, { workspaceTables: [], globalTables: [] });
+    expect(statements(later.up).at(-1)).toContain(`IF EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = 'crm') THEN\n    REVOKE USAGE ON SCHEMA "crm" FROM "ydtb_app";`);
+    expect(statements(later.down)[0]).toContain(`GRANT USAGE ON SCHEMA "crm" TO "ydtb_app";`);
+    expect(samePolicyState(next, { ...next, schemas: [] })).toBe(false);
+    expect(policyMarker({ workspaceTables: ["a"], globalTables: [] })).not.toContain("-- schemas:");
+  });
+
   test("samePolicyState compares both lists", () => {
     expect(samePolicyState({ workspaceTables: ["a"], globalTables: [] }, { workspaceTables: ["a"], globalTables: [] })).toBe(true);
     expect(samePolicyState({ workspaceTables: ["a"], globalTables: [] }, { workspaceTables: [], globalTables: ["a"] })).toBe(false);

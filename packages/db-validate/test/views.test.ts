@@ -54,7 +54,7 @@ describeDatabases("a package with views migrates", (target) => {
     expect(await db.query<{ total: string }>(`SELECT total::text FROM ydtb_fxviews_note_counts ORDER BY workspace_id`)).toEqual([{ total: "2" }, { total: "1" }]);
   });
 
-  test("the runtime role reads the security_invoker view through row-level security, and the global materialized view", async () => {
+  test("the runtime role reads the security_invoker views (the one in the package's schema too) through row-level security, and the global materialized view", async () => {
     const db = await target.fresh();
     expect((await migrate(db, [coreDatabase, manifest])).failed).toBe(0);
     await db.exec(`INSERT INTO ydtb_workspaces (id, name, slug) VALUES ('ws_views_a', 'A', 'ws-views-a'), ('ws_views_b', 'B', 'ws-views-b')`);
@@ -63,6 +63,8 @@ describeDatabases("a package with views migrates", (target) => {
     const ids = (result: unknown) => (result as { rows: { id: string }[] }).rows.map((r) => r.id);
     expect(await withWorkspace(db.orm, "ws_views_a", async (tx) => ids(await tx.execute(sql`SELECT id FROM ydtb_fxviews_open_notes ORDER BY id`)))).toEqual(["n1"]);
     expect(await withWorkspace(db.orm, "ws_views_b", async (tx) => ids(await tx.execute(sql`SELECT id FROM ydtb_fxviews_open_notes ORDER BY id`)))).toEqual(["n3", "n4"]);
+    // The view in the package's own schema: the policy migration granted USAGE on the schema too.
+    expect(await withWorkspace(db.orm, "ws_views_a", async (tx) => ids(await tx.execute(sql`SELECT id FROM ydtb_fxviews.ydtb_fxviews_archived`)))).toEqual(["n2"]);
     const outside = await db.transaction(async (tx) => {
       await tx.query(`SELECT set_config('role', $1, true)`, [RUNTIME_ROLE]);
       return tx.query(`SELECT id FROM ydtb_fxviews_open_notes`);
