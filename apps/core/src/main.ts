@@ -1,6 +1,6 @@
 import { openDatabase, type Database } from "@ydtb/db-client";
-import { databaseStatus, formatInitReport, InitFailedError, initDatabase, watchDatabases, workspaceExtensions } from "@ydtb/db-init";
-import type { Registry } from "@ydtb/db-registry";
+import { databaseStatus, formatInitReport, InitFailedError, initDatabase, neededExtensions, watchDatabases } from "@ydtb/db-init";
+import { discoverDatabases, type DiscoveryResult, type Registry } from "@ydtb/db-registry";
 import { readEnv, type Env } from "./env.ts";
 import { secretRedactor } from "./redact-secret.ts";
 import { startServer } from "./server.ts";
@@ -17,11 +17,13 @@ function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
-async function open(env: Env): Promise<Database> {
+/** Opens the database; on PGlite also returns the discovery it needed, so the boot does not discover again. */
+async function open(env: Env): Promise<{ db: Database; discovered?: DiscoveryResult }> {
   try {
-    if (env.databaseUrl) return await openDatabase({ url: env.databaseUrl, ...(env.connectTimeoutMs ? { connectTimeoutMs: env.connectTimeoutMs } : {}) });
+    if (env.databaseUrl) return { db: await openDatabase({ url: env.databaseUrl, ...(env.connectTimeoutMs ? { connectTimeoutMs: env.connectTimeoutMs } : {}) }) };
     // PGlite loads the manifests' extensions only when it starts: discover them first.
-    return await openDatabase({ dataDir: env.dataDir, extensions: await workspaceExtensions(env.rootDir) });
+    const discovered = await discoverDatabases(env.rootDir);
+    return { db: await openDatabase({ dataDir: env.dataDir, extensions: neededExtensions(discovered.manifests) }), discovered };
   } catch (error) {
     logError(`ydtb core: cannot open the database, NOT ready: ${describe(error)}`);
     process.exit(1);
@@ -41,13 +43,14 @@ async function main(): Promise<void> {
     logError(`ydtb core: bad environment, NOT ready: ${describe(error)}`);
     process.exit(1);
   }
-  const db = await open(env);
+  const { db, discovered } = await open(env);
   let ready = false;
   let booted: Registry;
   try {
     const { report, registry } = await initDatabase({
       db,
       rootDir: env.rootDir,
+      ...(discovered ? { discovered } : {}),
       mode: env.nodeEnv === "production" ? "production" : "development",
       migrate: { strictVersions: env.strictVersions },
     });

@@ -5,6 +5,7 @@ import {
   DiscoveryError,
   RegistryError,
   type DatabaseManifest,
+  type DiscoveryResult,
   type Diagnostic,
   type ExemptedDiagnostic,
   type Registry,
@@ -26,6 +27,12 @@ export interface InitOptions {
   readonly rootDir?: string;
   /** An already filled registry (its manifests are validated again, cheaply). */
   readonly registry?: Registry;
+  /**
+   * What `discoverDatabases(rootDir)` already returned, when the caller discovered first (the app
+   * on PGlite reads the manifests' extensions before opening the database): used as the discovery
+   * phase's result, failures included, instead of discovering the same packages again.
+   */
+  readonly discovered?: DiscoveryResult;
   /** Manifests to register instead of discovering. */
   readonly manifests?: readonly DatabaseManifest[];
   /** Default {@link DEFAULT_INIT_MODE}. Development prints warnings and allows re-registration. */
@@ -129,7 +136,7 @@ export async function initDatabase(options: InitOptions): Promise<InitResult> {
   if (options.registry) manifests = options.registry.list();
   else if (options.manifests) manifests = options.manifests;
   else if (options.rootDir) {
-    const found = await discoverDatabases(options.rootDir);
+    const found = options.discovered ?? (await discoverDatabases(options.rootDir));
     manifests = found.manifests;
     state.discoveryFailures = found.failures.map((f) => ({ package: f.packageName, file: f.file, message: f.message }));
     if (found.failures.length > 0) {

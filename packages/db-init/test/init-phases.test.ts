@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import coreDatabase from "@ydtb/db-core/database";
 import { workspaceIdColumn, workspaces } from "@ydtb/db-core";
-import { defineDatabase } from "@ydtb/db-registry";
+import { defineDatabase, discoverDatabases } from "@ydtb/db-registry";
 import type { Database } from "@ydtb/db-client";
 import { describeDatabases } from "@ydtb/test-db";
 import { InitFailedError, initDatabase } from "../src/index.ts";
@@ -123,6 +123,18 @@ describeDatabases("initDatabase phases", (target) => {
     expect(r.discoveryFailures.map((f) => [f.package, f.file])).toEqual([["@ydtb/extra", join(root, "packages/extra/src/database.ts")]]);
     expect(r.packages.map((p) => p.name).sort()).toEqual(["@ydtb/basic", "@ydtb/core"]);
     expect(await publicTables(db)).toEqual([]);
+  });
+
+  test("a discovery the caller already made (the app on PGlite, for the extensions) is used, not made again", async () => {
+    const root = copyWorkspace({ packages: ["db-core", "basic"] });
+    copies.push(root);
+    const discovered = await discoverDatabases(root);
+    // Broken after that discovery: discovering again would fail the boot.
+    addPackage(root, "extra");
+    writeFileSync(join(root, "packages/extra/src/database.ts"), `export default defineDatabase({ ,, });\n`);
+    const db = await target.fresh();
+    const { report } = await initDatabase({ db, rootDir: root, discovered });
+    expect([report.ok, report.discoveryFailures, report.packages.map((p) => p.name).sort()]).toEqual([true, [], ["@ydtb/basic", "@ydtb/core"]]);
   });
 
   test("a tools sync that fails fails the boot in the sync phase, after the migrations", async () => {
