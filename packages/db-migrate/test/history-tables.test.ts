@@ -42,10 +42,10 @@ describeDatabases("a history table of its own", (target) => {
   test("migrate, status, rollback and repair all use the named tables and leave the default ones alone", async () => {
     const db = await target.fresh();
     const historyTable = "fx_alt_history";
-    const pkg = (sum: string) =>
+    const pkg = (sum: string, sumB = "b") =>
       tsManifest("@ydtb/fx-alt", [
         { id: "0000_a", up: (d) => d.execute(sql`CREATE TABLE fx_alt_a (id int)`), down: (d) => d.execute(sql`DROP TABLE fx_alt_a`), checksumSource: sum },
-        { id: "0001_b", up: (d) => d.execute(sql`CREATE TABLE fx_alt_b (id int)`), down: (d) => d.execute(sql`DROP TABLE fx_alt_b`), checksumSource: "b" },
+        { id: "0001_b", up: (d) => d.execute(sql`CREATE TABLE fx_alt_b (id int)`), down: (d) => d.execute(sql`DROP TABLE fx_alt_b`), checksumSource: sumB },
       ]);
     const first = await migrate(db, [coreManifest, pkg("a")], { historyTable });
     expect(first.applied).toBe(5);
@@ -53,14 +53,16 @@ describeDatabases("a history table of its own", (target) => {
     expect((await migrate(db, [coreManifest, pkg("a")], { historyTable })).fastPath).toBe(true);
     const status = await migrationStatus(db, [coreManifest, pkg("a")], { historyTable });
     expect(status.find((p) => p.package === "@ydtb/fx-alt")!.applied).toEqual(["0000_a", "0001_b"]);
-    const back = await migrate(db, [coreManifest, pkg("a")], { historyTable, target: { kind: "steps", steps: 1 } });
+    // Both edited: repaired in the order they were applied, each with both checksums.
+    const { repaired } = await repairChecksums(db, [coreManifest, pkg("a2", "b2")], { historyTable });
+    expect(repaired.map((r) => [r.id, r.previous === r.checksum])).toEqual([["0000_a", false], ["0001_b", false]]);
+    expect((await repairChecksums(db, [coreManifest, pkg("a2", "b2")], { historyTable })).repaired).toEqual([]);
+    const back = await migrate(db, [coreManifest, pkg("a2", "b2")], { historyTable, target: { kind: "steps", steps: 1 } });
     expect(back.steps.map((s) => `${s.direction} ${s.id} ${s.status}`)).toEqual(["down 0001_b applied"]);
-    const { repaired } = await repairChecksums(db, [coreManifest, pkg("a2")], { historyTable });
-    expect(repaired.map((r) => r.id)).toEqual(["0000_a"]);
     const rows = await db.query<{ line: string }>(`SELECT migration_id || ' ' || direction AS line FROM fx_alt_history WHERE package = '@ydtb/fx-alt' ORDER BY id`);
-    expect(rows.map((r) => r.line)).toEqual(["0000_a up", "0001_b up", "0001_b down", "0000_a repair"]);
+    expect(rows.map((r) => r.line)).toEqual(["0000_a up", "0001_b up", "0000_a repair", "0001_b repair", "0001_b down"]);
     expect(await exists(db, HISTORY_TABLE)).toBe(false);
-    const again = await migrate(db, [coreManifest, pkg("a2")], { historyTable });
+    const again = await migrate(db, [coreManifest, pkg("a2", "b2")], { historyTable });
     expect(again.steps.map((s) => `${s.id} ${s.status}`)).toEqual(["0001_b applied"]);
   });
 });
