@@ -43,6 +43,17 @@ describe("rollbacks and dependents", () => {
   });
 });
 
+test("a cascaded dependent's reason names the first dependency it declares that the rollback breaks", () => {
+  const basic = pkg("@ydtb/basic", { migrations: ["0000_notes"] });
+  const crm = pkg("@ydtb/crm", { deps: { "@ydtb/basic": "*" }, migrations: ["0000_crm"] });
+  const state = [...coreDone, ...applied("@ydtb/basic", ["0000_notes"], 2), ...applied("@ydtb/crm", ["0000_crm"], 3)];
+  const plan = planMigrations({ packages: [crm, basic, core], applied: state, target: { kind: "version", package: "@ydtb/core", version: "0.0.0" }, cascade: true });
+  expect(plan.steps.map((s) => `${s.direction} ${s.id} — ${s.reason}`).slice(0, 2)).toEqual([
+    "down 0000_crm — depends on @ydtb/core (*), which is rolled back (cascade)",
+    "down 0000_notes — depends on @ydtb/core (*), which is rolled back (cascade)",
+  ]);
+});
+
 describe("schema versions and conflicts", () => {
   test("a schema version needs every migration of it and of the versions before it", () => {
     const basic = pkg("@ydtb/basic", { migrations: ["0000_a", "0001_b", "0002_c"], released: { "1.0.0": ["0000_a"], "1.1.0": ["0001_b"], "1.2.0": ["0002_c"] } });
