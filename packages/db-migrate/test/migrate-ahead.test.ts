@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import type { SqlSession } from "@ydtb/db-client";
 import { describeDatabases } from "@ydtb/test-db";
 import { sql } from "drizzle-orm";
-import { DatabaseAheadError, migrate, VERSIONS_TABLE } from "../src/index.ts";
+import { DatabaseAheadError, migrate, migrationStatus, VERSIONS_TABLE } from "../src/index.ts";
 import { coreManifest, folderManifest, removeTempDirs, tempDir, tsManifest, writeFolder } from "./fixtures/fixture-packages.ts";
 import { appliedIds, historyLines } from "./fixtures/history-queries.ts";
 
@@ -44,6 +44,28 @@ describeDatabases("a database ahead of the code", (target) => {
     expect(await versionRow(db, "@ydtb/fx-open")).toEqual([{ schema_version: null, code_version: "1.0.0", applied_count: 1 }]);
     expect(await versionRow(db, "@ydtb/fx-held")).toEqual([{ schema_version: null, code_version: "1.0.0", applied_count: 0 }]);
     expect([await appliedIds(db, "@ydtb/fx-ahead"), await appliedIds(db, "@ydtb/fx-held")]).toEqual([["0000_a", "0001_b"], []]);
+
+    // Status says the same: the database's version is the later release's, and what it lacks.
+    const status = await migrationStatus(db, [coreManifest, release("1.0.0"), held, open]);
+    const [ahead] = status.filter((p) => p.package === "@ydtb/fx-ahead");
+    expect({ ...ahead!, lastAppliedAt: ahead!.lastAppliedAt instanceof Date }).toEqual({
+      package: "@ydtb/fx-ahead",
+      codeVersion: "1.0.0",
+      databaseVersion: "1.1.0",
+      applied: ["0000_a", "0001_b"],
+      pending: [],
+      missing: ["0001_b"],
+      notInCode: [{ id: "0001_b", version: "1.1.0" }],
+      ahead: true,
+      changed: [],
+      lastAppliedAt: true,
+    });
+    expect(status.map((p) => [p.package, p.pending, p.ahead])).toEqual([
+      ["@ydtb/core", [], false],
+      ["@ydtb/fx-ahead", [], true],
+      ["@ydtb/fx-held", ["0000_t"], false],
+      ["@ydtb/fx-open", [], false],
+    ]);
 
     // Strict versions refuse the same boot before anything runs.
     const other = dependent("@ydtb/fx-later", "^1.0.0", "fx_later");
