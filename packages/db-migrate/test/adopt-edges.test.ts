@@ -1,8 +1,9 @@
 import { afterAll, expect, test } from "bun:test";
 import { describeDatabases } from "@ydtb/test-db";
 import { integer, pgTable } from "drizzle-orm/pg-core";
-import { BaselineMismatchError, baselineToVersion, migrate, VERSIONS_TABLE } from "../src/index.ts";
-import { coreManifest, folderManifest, removeTempDirs, tempDir, writeFolder } from "./fixtures/fixture-packages.ts";
+import { sql } from "drizzle-orm";
+import { BaselineMismatchError, baselineToVersion, HISTORY_TABLE, migrate, repairChecksums, VERSIONS_TABLE } from "../src/index.ts";
+import { coreManifest, folderManifest, removeTempDirs, tempDir, tsManifest, writeFolder } from "./fixtures/fixture-packages.ts";
 import { appliedIds, historyLines } from "./fixtures/history-queries.ts";
 
 afterAll(removeTempDirs);
@@ -59,5 +60,23 @@ describeDatabases("baseline --to, edges", (target) => {
     await db2.exec("CREATE TABLE fx_bl_a (id int); CREATE TABLE fx_bl_b (id int)");
     const partial = await baselineToVersion(db2, [coreManifest, package_("1.2.0")], { package: "@ydtb/fx-bl", version: "1.1.0" });
     expect(partial.adopted.map((a) => a.id)).toEqual(["0000_a", "0001_b"]);
+  });
+
+  test("a history write refused during baseline or repair fails the command, and nothing of it is kept", async () => {
+    const db = await target.fresh();
+    const ts = (sum: string) => tsManifest("@ydtb/fx-blr", [{ id: "0000_a", up: (d) => d.execute(sql`SELECT 1`), checksumSource: sum }]);
+    await migrate(db, [coreManifest, ts("v1")]);
+    await db.exec("CREATE TABLE fx_bl_a (id int)");
+    await db.exec(`CREATE FUNCTION fx_bl_refuse() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN
+      IF NEW.direction IN ('baseline', 'repair') THEN RAISE EXCEPTION 'bookkeeping refused'; END IF; RETURN NEW; END $f$;
+      CREATE TRIGGER fx_bl_refuse BEFORE INSERT ON ${HISTORY_TABLE} FOR EACH ROW EXECUTE FUNCTION fx_bl_refuse();`);
+    const versions = () => db.query(`SELECT package, applied_count, digest FROM ${VERSIONS_TABLE} ORDER BY package`);
+    const before = await versions();
+    const baseline = await baselineToVersion(db, [coreManifest, ts("v1"), package_()], { package: "@ydtb/fx-bl", version: "1.0.0" }).catch((e: unknown) => e);
+    expect((baseline as Error).message).toContain("bookkeeping refused");
+    const repair = await repairChecksums(db, [coreManifest, ts("v2")]).catch((e: unknown) => e);
+    expect((repair as Error).message).toContain("bookkeeping refused");
+    expect([await appliedIds(db, "@ydtb/fx-bl"), await historyLines(db, "@ydtb/fx-bl"), await historyLines(db, "@ydtb/fx-blr")]).toEqual([[], [], ["0000_a up true"]]);
+    expect(await versions()).toEqual(before);
   });
 });
