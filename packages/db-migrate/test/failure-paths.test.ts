@@ -41,6 +41,8 @@ describeDatabases("failure paths", (target) => {
     expect([await exists(db, "fx_hist_a"), await exists(db, "fx_hist_b")]).toEqual([true, false]);
     expect(await appliedIds(db, "@ydtb/fx-hist")).toEqual(["0000_a"]);
     expect(await historyLines(db, "@ydtb/fx-hist")).toEqual(["0000_a up true", "0001_b up false"]);
+    // The versions row is written after a failure too, for what did commit.
+    expect(await db.query(`SELECT applied_count FROM ${VERSIONS_TABLE} WHERE package = '@ydtb/fx-hist'`)).toEqual([{ applied_count: 1 }]);
   });
 
   test("a failing down is recorded, and the migration stays applied", async () => {

@@ -64,7 +64,7 @@ export async function executeAll(run: RunContext, prepared: readonly PreparedSte
     // failed (e.g. a deferred constraint): blame the last step, with COMMIT's error as cause.
     if (!failure) {
       failedAt = prepared.length - 1;
-      failure = asFailure(prepared[failedAt]!.step, error);
+      failure = asFailure(prepared[failedAt]!.step, error, "COMMIT");
     }
   }
   if (!failure) {

@@ -74,12 +74,16 @@ export async function recordFailed(run: RunContext, p: PreparedStep, ms: number,
   }
 }
 
-/** A step's error as a `MigrationFailedError` (recording failures included: they fail the step). */
-export function asFailure(step: PlanStep, error: unknown): MigrationFailedError {
+/**
+ * A step's error as a `MigrationFailedError` (recording failures included: they fail the step).
+ * `stage` names what failed when it was not the migration itself: its recording by default,
+ * or COMMIT (mode "all", whose one COMMIT ends every step).
+ */
+export function asFailure(step: PlanStep, error: unknown, stage: "recording it" | "COMMIT" = "recording it"): MigrationFailedError {
   if (error instanceof MigrationFailedError) return error;
   const pg = postgresError(error);
   return new MigrationFailedError(
-    { package: step.package, id: step.id, direction: step.direction, ...(pg ? { pgCode: pg.code } : {}), pgMessage: `recording it failed: ${pg?.message ?? (error as Error)?.message ?? String(error)}` },
+    { package: step.package, id: step.id, direction: step.direction, ...(pg ? { pgCode: pg.code } : {}), pgMessage: `${stage} failed: ${pg?.message ?? (error as Error)?.message ?? String(error)}` },
     { cause: error },
   );
 }
