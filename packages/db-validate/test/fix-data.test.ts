@@ -1,0 +1,66 @@
+import { describe, expect, test } from "bun:test";
+import { pgTable, primaryKey, text, varchar } from "drizzle-orm/pg-core";
+import type { Diagnostic } from "@ydtb/db-registry";
+import { validateManifest } from "../src/index.ts";
+import { coreDatabase, pkg, scoped, workspaces } from "./builders.ts";
+
+// The fixes as data, exactly: what the suite's fixers apply and what `suggestion` renders.
+// Pure and in memory (fixes.test.ts applies them to source files and migrates).
+
+const only = (schema: Record<string, unknown>, rule: string): Diagnostic[] => validateManifest(pkg("@ydtb/notes", schema), [coreDatabase]).diagnostics.filter((d) => d.rule === rule);
+const importCore = { kind: "import", from: "@ydtb/db-core/schema", names: ["workspaces"] };
+const notes = pgTable("ydtb_notes_items", { ...scoped(), title: text("title").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]);
+
+describe("workspace-column", () => {
+  test("a workspace column under another SQL name is renamed, not added again", () => {
+    const items = pgTable("ydtb_notes_items", { wsId: varchar("WorkspaceID", { length: 20 }).notNull(), id: text("id").primaryKey() });
+    const [d, ...rest] = only({ items }, "workspace-column");
+    expect(rest).toEqual([]);
+    expect(d?.message).toStartWith('Table "ydtb_notes_items" of "@ydtb/notes" names its workspace column "WorkspaceID"; the SQL name must be "workspace_id"');
+    expect(d?.fixes).toEqual([{ edits: [{ kind: "edit-column", table: "items", column: "wsId", name: "workspace_id" }] }]);
+  });
+});
+
+describe("workspace-foreign-key", () => {
+  const cascade = '.references(() => workspaces.id, { onDelete: "cascade" })';
+
+  test("no key at all: the reference is appended, nothing dropped", () => {
+    const items = pgTable("ydtb_notes_items", { workspaceId: varchar("workspace_id", { length: 20 }).notNull(), id: text("id").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+    ]);
+    const [d] = only({ items }, "workspace-foreign-key");
+    expect(d?.message).toStartWith('Column "workspace_id" of table "ydtb_notes_items" in "@ydtb/notes" has no foreign key to "ydtb_workspaces.id"');
+    expect(d?.fixes).toEqual([{ edits: [{ kind: "edit-column", table: "items", column: "workspaceId", append: cascade }, importCore] }]);
+  });
+
+  test("a key without CASCADE: its action is named, and the inline reference replaced", () => {
+    for (const [onDelete, shown] of [[undefined, "NO ACTION"], ["set null", "SET NULL"], ["restrict", "RESTRICT"]] as const) {
+      const items = pgTable(
+        "ydtb_notes_items",
+        { workspaceId: varchar("workspace_id", { length: 20 }).notNull().references(() => workspaces.id, onDelete ? { onDelete } : {}), id: text("id").notNull() },
+        (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+      );
+      const [d] = only({ items }, "workspace-foreign-key");
+      expect(d?.message).toContain(`to "ydtb_workspaces.id" is ON DELETE ${shown}; make it ON DELETE CASCADE`);
+      expect(d?.fixes).toEqual([{ edits: [{ kind: "edit-column", table: "items", column: "workspaceId", drop: ["references"], append: cascade }, importCore] }]);
+    }
+  });
+});
+
+describe("cross-workspace-reference", () => {
+  test("a single-column key's ON DELETE is carried into the composite key, except SET NULL and NO ACTION", () => {
+    const suggested = (onDelete?: "cascade" | "restrict" | "no action") => {
+      const comments = pgTable("ydtb_notes_comments", { ...scoped(), noteId: text("note_id").notNull().references(() => notes.id, onDelete ? { onDelete } : {}) }, (t) => [
+        primaryKey({ columns: [t.workspaceId, t.id] }),
+      ]);
+      const [d, ...rest] = only({ notes, comments }, "cross-workspace-reference");
+      expect(rest).toEqual([]);
+      return d?.fixes?.[0]?.edits[1];
+    };
+    const key = (tail: string) => ({ kind: "add-entry", table: "comments", code: `foreignKey({ columns: [t.workspaceId, t.noteId], foreignColumns: [notes.workspaceId, notes.id] })${tail}` });
+    expect(suggested("cascade")).toEqual(key('.onDelete("cascade")'));
+    expect(suggested("restrict")).toEqual(key('.onDelete("restrict")'));
+    expect(suggested("no action")).toEqual(key(""));
+    expect(suggested()).toEqual(key(""));
+  });
+});
