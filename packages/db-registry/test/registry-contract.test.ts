@@ -76,20 +76,18 @@ describe("schemaEntities", () => {
 
 describe("manifestChanges", () => {
   test("added, removed and altered tables are sorted by name; an unchanged table is not altered", () => {
-    const before = manifest({ schema: { keep: scoped("ydtb_demo_keep"), gone: scoped("ydtb_demo_gone"), alter: scoped("ydtb_demo_alter") } });
+    const before = manifest({
+      schema: { zold: scoped("ydtb_demo_zold"), keep: scoped("ydtb_demo_keep"), gone: scoped("ydtb_demo_gone"), walter: scoped("ydtb_demo_walter"), alter: scoped("ydtb_demo_alter") },
+    });
+    const altered = (name: string) => pgTable(name, { workspaceId: varchar("workspace_id", { length: 20 }).notNull(), id: text("id").primaryKey(), note: text("note") });
     const after = manifest({
       version: "1.1.0",
-      schema: {
-        zeta: scoped("ydtb_demo_zeta"),
-        keep: scoped("ydtb_demo_keep"),
-        alpha: scoped("ydtb_demo_alpha"),
-        alter: pgTable("ydtb_demo_alter", { workspaceId: varchar("workspace_id", { length: 20 }).notNull(), id: text("id").primaryKey(), note: text("note") }),
-      },
+      schema: { zeta: scoped("ydtb_demo_zeta"), keep: scoped("ydtb_demo_keep"), alpha: scoped("ydtb_demo_alpha"), walter: altered("ydtb_demo_walter"), alter: altered("ydtb_demo_alter") },
     });
     expect(manifestChanges(before, after)).toEqual({
       tablesAdded: ["ydtb_demo_alpha", "ydtb_demo_zeta"],
-      tablesRemoved: ["ydtb_demo_gone"],
-      tablesAltered: ["ydtb_demo_alter"],
+      tablesRemoved: ["ydtb_demo_gone", "ydtb_demo_zold"],
+      tablesAltered: ["ydtb_demo_alter", "ydtb_demo_walter"],
       versionChanged: true,
     });
     expect(manifestChanges(before, before)).toEqual({ tablesAdded: [], tablesRemoved: [], tablesAltered: [], versionChanged: false });
