@@ -64,6 +64,17 @@ describe("development mode re-registration", () => {
   });
 });
 
+describe("what the validator sees", () => {
+  test("a replacement is validated against the other packages only, never its own previous version", () => {
+    const seen: string[][] = [];
+    const registry = createRegistry({ mode: "development", validate: (m, registered) => (seen.push([m.version, ...registered.map((r) => `${r.packageName}@${r.version}`)]), { diagnostics: [], exempted: [] }) });
+    registry.registerDatabase(manifest({ packageName: "@ydtb/other", schema: schemaFor("other") }));
+    registry.registerDatabase(bindManifest(manifest(), where("/a")));
+    registry.registerDatabase(bindManifest(manifest({ version: "1.1.0" }), where("/a")));
+    expect(seen).toEqual([["1.0.0"], ["1.0.0", "@ydtb/other@1.0.0"], ["1.1.0", "@ydtb/other@1.0.0"]]);
+  });
+});
+
 describe("what a registration returns", () => {
   test("the validator's exempted diagnostics with their reasons, and its warnings, on the result and the events", () => {
     const warning: Diagnostic = { rule: "w", severity: "warning", package: "@ydtb/demo", message: "w" };

@@ -64,3 +64,17 @@ describe("cross-workspace-reference", () => {
     expect(suggested()).toEqual(key(""));
   });
 });
+
+describe("workspace-index", () => {
+  test("the index suggested is named under the package prefix, whether or not the table's name carries it", () => {
+    const table = (name: string) => pgTable(name, { ...scoped(), title: text("title").notNull() }, (t) => [primaryKey({ columns: [t.id, t.workspaceId] })]);
+    const found = only({ tags: table("ydtb_notes_tags"), items: table("ydtb_items") }, "workspace-index");
+    const entry = (variable: string, name: string) => [
+      { edits: [{ kind: "add-entry", table: variable, code: `index("${name}").on(t.workspaceId)` }, { kind: "import", from: "drizzle-orm/pg-core", names: ["index"] }] },
+    ];
+    expect(found.map((d) => [d.table, d.column, d.fixes])).toEqual([
+      ["ydtb_notes_tags", "workspace_id", entry("tags", "ydtb_notes_tags_workspace_id_idx")],
+      ["ydtb_items", "workspace_id", entry("items", "ydtb_notes_items_workspace_id_idx")],
+    ]);
+  });
+});

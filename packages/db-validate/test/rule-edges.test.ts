@@ -1,0 +1,68 @@
+import { describe, expect, test } from "bun:test";
+import { integer, pgTable, pgView, primaryKey, text, unique, varchar } from "drizzle-orm/pg-core";
+import type { Diagnostic } from "@ydtb/db-registry";
+import { validateManifest } from "../src/index.ts";
+import { coreDatabase, pkg, scoped } from "./builders.ts";
+
+// Pure, in memory: what each rule says and where, in shapes the other files leave out.
+
+const outcome = (schema: Record<string, unknown>) => validateManifest(pkg("@ydtb/notes", schema), [coreDatabase]);
+const of = (schema: Record<string, unknown>, rule: string): Diagnostic[] => outcome(schema).diagnostics.filter((d) => d.rule === rule);
+const notes = pgTable("ydtb_notes_items", { ...scoped(), slug: text("slug").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]);
+
+describe("workspace-column", () => {
+  test("a text, nullable workspace_id: both problems, the type first, and one fix retyping it and adding NOT NULL", () => {
+    const bad = pgTable("ydtb_notes_bad", { workspaceId: text("workspace_id"), id: text("id").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]);
+    const [d, ...rest] = of({ bad }, "workspace-column");
+    expect(rest).toEqual([]);
+    expect([d?.table, d?.column, d?.message]).toEqual([
+      "ydtb_notes_bad",
+      "workspace_id",
+      'Column "workspace_id" of table "ydtb_notes_bad" in "@ydtb/notes" is text, not varchar(20) like ydtb_workspaces.id and allows NULL, which skips every foreign-key check on it; declare it as varchar(20) NOT NULL.',
+    ]);
+    expect(d?.fixes?.[0]?.edits[0]).toEqual({ kind: "edit-column", table: "bad", column: "workspaceId", builder: 'varchar("workspace_id", { length: 20 })', append: ".notNull()" });
+  });
+
+  test("a unique on the misnamed workspace column is left to the rename: no unique-includes-workspace error", () => {
+    const look = pgTable("ydtb_notes_look", { ws: varchar("workspaceId", { length: 20 }).notNull(), id: text("id").primaryKey(), slug: text("slug") }, (t) => [
+      unique("ydtb_notes_look_slug").on(t.ws, t.slug),
+    ]);
+    const found = outcome({ look }).diagnostics.filter((d) => d.severity === "error");
+    expect(found.map((d) => [d.rule, d.table])).toEqual([["workspace-column", "ydtb_notes_look"]]);
+  });
+});
+
+describe("shared-names", () => {
+  test("an explicitly named unique constraint without the prefix is reported at that constraint, with its rename", () => {
+    const items = pgTable("ydtb_notes_items", { ...scoped(), slug: text("slug").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), unique("slug_unique").on(t.workspaceId, t.slug)]);
+    const found = of({ items }, "shared-names");
+    expect(found.map((d) => [d.table, d.constraint, d.fixes])).toEqual([
+      ["ydtb_notes_items", "slug_unique", [{ edits: [{ kind: "rename", call: "unique", from: "slug_unique", to: "ydtb_notes_slug_unique" }] }]],
+    ]);
+  });
+
+  test("a unique drizzle names itself is not the author's name: no shared-names error, even on a table outside the prefix", () => {
+    const items = pgTable("ydtb_items", { ...scoped(), slug: text("slug").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), unique().on(t.workspaceId, t.slug)]);
+    expect(of({ items }, "shared-names")).toEqual([]);
+  });
+});
+
+describe("view-isolation", () => {
+  test("a view over one workspace table names it, singular", () => {
+    const open = pgView("ydtb_notes_open").as((qb) => qb.select().from(notes));
+    const [d] = of({ notes, open }, "view-isolation");
+    expect(d?.message).toStartWith('View "ydtb_notes_open" of "@ydtb/notes" reads the workspace table "ydtb_notes_items" without security_invoker:');
+  });
+});
+
+describe("column-types", () => {
+  test("an identity key's fix drops the identity call it was built with", () => {
+    const byDefault = pgTable("ydtb_notes_a", { ...scoped(), n: integer("n").primaryKey().generatedByDefaultAsIdentity() });
+    const always = pgTable("ydtb_notes_b", { ...scoped(), n: integer("n").primaryKey().generatedAlwaysAsIdentity() });
+    const drops = of({ byDefault, always }, "column-types").map((d) => [d.table, d.fixes?.[0]?.edits[0]]);
+    expect(drops).toEqual([
+      ["ydtb_notes_a", { kind: "edit-column", table: "byDefault", column: "n", builder: 'text("n")', drop: ["generatedByDefaultAsIdentity"], append: ".$defaultFn(() => crypto.randomUUID())" }],
+      ["ydtb_notes_b", { kind: "edit-column", table: "always", column: "n", builder: 'text("n")', drop: ["generatedAlwaysAsIdentity"], append: ".$defaultFn(() => crypto.randomUUID())" }],
+    ]);
+  });
+});
