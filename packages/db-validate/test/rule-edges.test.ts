@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { integer, pgTable, pgView, primaryKey, text, unique, varchar } from "drizzle-orm/pg-core";
-import type { Diagnostic } from "@ydtb/db-registry";
+import { foreignKey, integer, pgTable, pgView, primaryKey, text, unique, varchar } from "drizzle-orm/pg-core";
+import { CORE_PACKAGE, type Diagnostic } from "@ydtb/db-registry";
 import { validateManifest } from "../src/index.ts";
 import { coreDatabase, pkg, scoped } from "./builders.ts";
+import { workspaceMembers } from "../../db-core/src/schema/index.ts";
 
 // Pure, in memory: what each rule says and where, in shapes the other files leave out.
 
@@ -29,6 +30,28 @@ describe("workspace-column", () => {
     ]);
     const found = outcome({ look }).diagnostics.filter((d) => d.severity === "error");
     expect(found.map((d) => [d.rule, d.table])).toEqual([["workspace-column", "ydtb_notes_look"]]);
+  });
+});
+
+describe("the root of isolation, in @ydtb/core", () => {
+  test("ydtb_workspaces.id of the right type but not (alone) the primary key is an error naming the key it has", () => {
+    const root = { dependencies: {}, globalTables: { ydtb_workspaces: "the root of isolation" } };
+    const keyOf = (workspaces: unknown) => validateManifest(pkg(CORE_PACKAGE, { workspaces }, root)).diagnostics.filter((d) => d.rule === "workspace-column").map((d) => [d.column, d.message.split(";")[0]]);
+    const unkeyed = pgTable("ydtb_workspaces", { id: varchar("id", { length: 20 }).notNull().unique(), name: text("name").notNull() });
+    expect(keyOf(unkeyed)).toEqual([["id", 'Table "ydtb_workspaces" of "@ydtb/core" has primary key (none), not (id)']]);
+    const wide = pgTable("ydtb_workspaces", { id: varchar("id", { length: 20 }).notNull(), name: text("name").notNull() }, (t) => [primaryKey({ columns: [t.id, t.name] })]);
+    expect(keyOf(wide)).toEqual([["id", 'Table "ydtb_workspaces" of "@ydtb/core" has primary key (id, name), not (id)']]);
+  });
+});
+
+describe("global-table-scope", () => {
+  test("a global table referencing another package's workspace table (core's members) is an error too", () => {
+    const badges = pgTable("ydtb_notes_badges", { code: text("code").primaryKey(), ws: varchar("ws", { length: 20 }).notNull(), userId: text("user_id").notNull() }, (t) => [
+      foreignKey({ name: "ydtb_notes_badges_member_fk", columns: [t.ws, t.userId], foreignColumns: [workspaceMembers.workspaceId, workspaceMembers.userId] }),
+    ]);
+    const found = validateManifest(pkg("@ydtb/notes", { badges }, { globalTables: { ydtb_notes_badges: "shared badges" } }), [coreDatabase]).diagnostics.filter((d) => d.rule === "global-table-scope");
+    expect(found.map((d) => [d.table, d.column, d.constraint])).toEqual([["ydtb_notes_badges", "ws", "ydtb_notes_badges_member_fk"]]);
+    expect(found[0]?.message).toContain('references the workspace table "ydtb_workspace_members"');
   });
 });
 
