@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { defineDatabase, discoverDatabasesOrThrow, ManifestError } from "../src/index.ts";
+import { pgMaterializedView, pgSchema, pgTable, text } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { defineDatabase, discoverDatabasesOrThrow, isGlobalTable, ManifestError } from "../src/index.ts";
 import { input } from "./builders.ts";
 
 /** The ManifestError `fn` throws. */
@@ -60,6 +62,22 @@ describe("what the manifest checks accept and refuse, at the edges", () => {
     expect(paths({ migrations: [{ id: ".hidden", up: () => {} }, { id: "_x", up: () => {} }] })).toEqual(["migrations[0].id", "migrations[1].id"]);
     expect(paths({ extensions: ["1abc", "PgTrgm"] })).toEqual(["extensions[0]", "extensions[1]"]);
     expect(paths({ version: "latest" })).toEqual(["version"]);
+  });
+});
+
+describe("globalTables may name a materialized view", () => {
+  test("in public by its name, in a pgSchema qualified; an unqualified name of a schema's view is no table here", () => {
+    const other = pgSchema("ydtb_demo_stats");
+    const schema = {
+      items: pgTable("ydtb_demo_items", { id: text("id").primaryKey() }),
+      totals: pgMaterializedView("ydtb_demo_totals", { n: text("n") }).as(sql`SELECT 1 AS n`),
+      counts: other.materializedView("ydtb_demo_counts", { n: text("n") }).as(sql`SELECT 1 AS n`),
+      other,
+    };
+    const m = defineDatabase(input({ schema, globalTables: { ydtb_demo_totals: "every workspace's totals", "ydtb_demo_stats.ydtb_demo_counts": "counts" } }));
+    expect([isGlobalTable(m, "ydtb_demo_totals"), isGlobalTable(m, "ydtb_demo_stats.ydtb_demo_counts")]).toEqual([true, true]);
+    const error = manifestError(() => defineDatabase(input({ schema, globalTables: { ydtb_demo_counts: "counts" } })));
+    expect(error.issues.map((i) => [i.path, i.message.split(";")[0]])).toEqual([["globalTables.ydtb_demo_counts", 'no table "ydtb_demo_counts" in this schema']]);
   });
 });
 
