@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { foreignKey, integer, pgTable, pgView, primaryKey, text, unique, varchar } from "drizzle-orm/pg-core";
 import { CORE_PACKAGE, type Diagnostic } from "@ydtb/db-registry";
-import { validateManifest } from "../src/index.ts";
+import { graphDiagnostics, validateManifest } from "../src/index.ts";
 import { coreDatabase, pkg, scoped } from "./builders.ts";
 import { workspaceMembers } from "../../db-core/src/schema/index.ts";
 
@@ -78,6 +78,24 @@ describe("view-isolation", () => {
   });
 });
 
+describe("unused-exemption", () => {
+  test("says why an exemption silences nothing: no such rule, no such table, or nothing reported there", () => {
+    const manifest = pkg("@ydtb/notes", { notes }, {
+      exemptions: [
+        { rule: "no-such-rule", table: "ydtb_notes_items", reason: "misspelt" },
+        { rule: "naming", table: "ydtb_notes_gone", reason: "dropped" },
+        { rule: "naming", table: "ydtb_notes_items", column: "slug", reason: "stale" },
+      ],
+    });
+    const why = validateManifest(manifest, [coreDatabase]).diagnostics.filter((d) => d.rule === "unused-exemption").map((d) => [d.table, d.column, d.message.split("silences nothing: ")[1]]);
+    expect(why).toEqual([
+      ["ydtb_notes_items", undefined, `there is no rule "no-such-rule" (rules: table-prefix, workspace-column, workspace-foreign-key, cross-workspace-reference, unique-includes-workspace, global-table-scope, foreign-key-type, operator-class, valid-schema, workspace-rls, view-isolation, table-ownership, shared-names, sql-objects, workspace-index, core-table-duplicate, naming, column-types, documentation, unused-exemption); remove it or correct it.`],
+      ["ydtb_notes_gone", undefined, 'the schema has no table "ydtb_notes_gone"; remove it or correct it.'],
+      ["ydtb_notes_items", "slug", 'rule "naming" reports nothing at "ydtb_notes_items.slug"; remove it or correct it.'],
+    ]);
+  });
+});
+
 describe("column-types", () => {
   test("an identity key's fix drops the identity call it was built with", () => {
     const byDefault = pgTable("ydtb_notes_a", { ...scoped(), n: integer("n").primaryKey().generatedByDefaultAsIdentity() });
@@ -87,5 +105,32 @@ describe("column-types", () => {
       ["ydtb_notes_a", { kind: "edit-column", table: "byDefault", column: "n", builder: 'text("n")', drop: ["generatedByDefaultAsIdentity"], append: ".$defaultFn(() => crypto.randomUUID())" }],
       ["ydtb_notes_b", { kind: "edit-column", table: "always", column: "n", builder: 'text("n")', drop: ["generatedAlwaysAsIdentity"], append: ".$defaultFn(() => crypto.randomUUID())" }],
     ]);
+  });
+});
+
+describe("dependency-graph", () => {
+  const at = (name: string, deps: Record<string, string>, version = "1.0.0") =>
+    pkg(name, { t: pgTable(`ydtb_${name.slice(6)}_t`, { ...scoped() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]) }, { version, dependencies: { "@ydtb/core": "*", ...deps } });
+  const said = (manifests: Parameters<typeof graphDiagnostics>[0]) => graphDiagnostics(manifests).map((d) => [d.package, d.message.split(". ")[0]]);
+
+  test("a missing package stood in for is still missing to a dependent whose range the stand-in misses", () => {
+    expect(said([coreDatabase, at("@ydtb/c", { "@ydtb/gone": "^1.0.0" }), at("@ydtb/e", { "@ydtb/gone": "^2.0.0" })])).toEqual([
+      ["@ydtb/c", '"@ydtb/c" depends on "@ydtb/gone" (^1.0.0), which is not registered'],
+      ["@ydtb/e", '"@ydtb/e" depends on "@ydtb/gone" (^2.0.0), which is not registered'],
+    ]);
+  });
+
+  test("a prerelease inside a range satisfies it, one past it does not", () => {
+    expect(said([coreDatabase, at("@ydtb/a", {}, "1.1.0-beta.1"), at("@ydtb/b", { "@ydtb/a": "^1.0.0" })])).toEqual([]);
+    const past = said([coreDatabase, at("@ydtb/a", {}, "2.0.0-beta.1"), at("@ydtb/b", { "@ydtb/a": "^1.0.0" })]);
+    expect(past.map(([p]) => p)).toEqual(["@ydtb/b"]);
+    expect(past[0]?.[1]).toContain("2.0.0-beta.1");
+  });
+
+  test("a cycle whose first edge is core's implied one is reported once, at the package, and the check ends", () => {
+    const ws = pgTable("ydtb_workspaces", { id: text("id").primaryKey() });
+    const core = pkg(CORE_PACKAGE, { ws }, { dependencies: { "@ydtb/a": "*" } });
+    const n = pkg("@ydtb/a", { t: pgTable("ydtb_a_t", { w: text("w").references(() => ws.id) }) }, { dependencies: {} });
+    expect(said([n, core])).toEqual([["@ydtb/a", "Package dependencies form a cycle: @ydtb/a → @ydtb/core → @ydtb/a"]]);
   });
 });
