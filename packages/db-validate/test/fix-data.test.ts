@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { pgTable, primaryKey, text, varchar } from "drizzle-orm/pg-core";
+import { pgTable, primaryKey, text, uuid, varchar } from "drizzle-orm/pg-core";
 import type { Diagnostic } from "@ydtb/db-registry";
 import { validateManifest } from "../src/index.ts";
 import { coreDatabase, pkg, scoped, workspaces } from "./builders.ts";
@@ -75,6 +75,46 @@ describe("workspace-index", () => {
     expect(found.map((d) => [d.table, d.column, d.fixes])).toEqual([
       ["ydtb_notes_tags", "workspace_id", entry("tags", "ydtb_notes_tags_workspace_id_idx")],
       ["ydtb_items", "workspace_id", entry("items", "ydtb_notes_items_workspace_id_idx")],
+    ]);
+  });
+});
+
+describe("foreign-key-type", () => {
+  test("a uuid column referencing a text id is rebuilt as text, its random default dropped, at the key drizzle named", () => {
+    const refs = pgTable("ydtb_notes_refs", { ...scoped(), docId: uuid("doc_id").defaultRandom().notNull().references(() => notes.id) }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]);
+    const found = only({ notes, refs }, "foreign-key-type");
+    expect(found.map((d) => [d.table, d.column, d.constraint, d.fixes])).toEqual([
+      [
+        "ydtb_notes_refs",
+        "doc_id",
+        "ydtb_notes_refs_doc_id_ydtb_notes_items_id_fk",
+        [{ edits: [{ kind: "edit-column", table: "refs", column: "docId", builder: 'text("doc_id")', drop: ["defaultRandom"] }, { kind: "import", from: "drizzle-orm/pg-core", names: ["text"] }] }],
+      ],
+    ]);
+  });
+});
+
+describe("core-table-duplicate", () => {
+  test("the copy is removed and core's table imported under the package's own name, aliased when it differs", () => {
+    const crmUsers = pgTable("ydtb_notes_users", { id: text("id").primaryKey() });
+    const accounts = pgTable("ydtb_notes_accounts", { id: text("id").primaryKey() });
+    const manifest = pkg("@ydtb/notes", { crmUsers, accounts }, { globalTables: { ydtb_notes_users: "ours", ydtb_notes_accounts: "ours" } });
+    const found = validateManifest(manifest, [coreDatabase]).diagnostics.filter((d) => d.rule === "core-table-duplicate");
+    const fix = (own: string, name: string) => [{ edits: [{ kind: "remove-table", table: own }, { kind: "import", from: "@ydtb/db-core/schema", names: [name] }] }];
+    expect(found.map((d) => [d.table, d.fixes])).toEqual([
+      ["ydtb_notes_users", fix("crmUsers", "users as crmUsers")],
+      ["ydtb_notes_accounts", fix("accounts", "accounts")],
+    ]);
+  });
+});
+
+describe("table-ownership", () => {
+  test("one table name defined twice in one schema is reported once, with the count", () => {
+    const twinA = pgTable("ydtb_notes_twin", { ...scoped() });
+    const twinB = pgTable("ydtb_notes_twin", { ...scoped() });
+    const found = only({ twinA, twinB }, "table-ownership");
+    expect(found.map((d) => [d.table, d.message])).toEqual([
+      ["ydtb_notes_twin", 'Table "ydtb_notes_twin" is defined 2 times in the schema of "@ydtb/notes"; keep one pgTable("ydtb_notes_twin", …) and export it once.'],
     ]);
   });
 });
