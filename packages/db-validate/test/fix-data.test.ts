@@ -63,6 +63,15 @@ describe("cross-workspace-reference", () => {
     expect(suggested("no action")).toEqual(key(""));
     expect(suggested()).toEqual(key(""));
   });
+
+  test("SET NULL is a choice of two fixes, numbered from 1 in the suggestion", () => {
+    const comments = pgTable("ydtb_notes_comments", { ...scoped(), noteId: text("note_id").references(() => notes.id, { onDelete: "set null" }) }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+    ]);
+    const [d] = only({ notes, comments }, "cross-workspace-reference");
+    expect(d?.fixes?.map((f) => f.label?.split("; ")[1])).toEqual(["NO ACTION: the delete is refused while rows point at it", "CASCADE: the rows that point at it are deleted with it"]);
+    expect(d?.suggestion?.split("\n").filter((l) => l.startsWith("// (") || l.startsWith("// Choose")).map((l) => l.slice(0, 20))).toEqual(["// Choose one of 2:", "// (1) ON DELETE SET", "// (2) ON DELETE SET"]);
+  });
 });
 
 describe("workspace-index", () => {
