@@ -34,6 +34,17 @@ describe("ManifestError's words", () => {
     expect(message(null)).toEqual([["migrations", "is null"]]);
     expect(message(true)).toEqual([["migrations", "is a boolean"]]);
   });
+
+  test("a missing field is required; a field of the wrong type says what it is and what it must be", () => {
+    const { version: _, ...noVersion } = input() as unknown as Record<string, unknown>;
+    const missing = manifestError(() => defineDatabase(noVersion as never)).issues;
+    expect(missing.map((i) => [i.path, i.message])).toEqual([["version", "is required; write the package.json version (semver), e.g. version: pkg.version"]]);
+    const wrong = manifestError(() => defineDatabase(input({ version: 42, tools: "notes" }))).issues;
+    expect(wrong.map((i) => [i.path, i.message.split(";")[0]])).toEqual([
+      ["version", "is a number, but must be a string"],
+      ["tools", "is a string, but must be an array"],
+    ]);
+  });
 });
 
 describe("what the manifest checks accept and refuse, at the edges", () => {
