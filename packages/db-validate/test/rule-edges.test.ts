@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { foreignKey, integer, pgTable, pgView, primaryKey, text, unique, varchar } from "drizzle-orm/pg-core";
+import { foreignKey, integer, pgMaterializedView, pgTable, pgView, primaryKey, text, unique, varchar } from "drizzle-orm/pg-core";
 import { CORE_PACKAGE, type Diagnostic } from "@ydtb/db-registry";
 import { graphDiagnostics, validateManifest } from "../src/index.ts";
 import { coreDatabase, pkg, scoped } from "./builders.ts";
@@ -41,6 +41,8 @@ describe("the root of isolation, in @ydtb/core", () => {
     expect(keyOf(unkeyed)).toEqual([["id", 'Table "ydtb_workspaces" of "@ydtb/core" has primary key (none), not (id)']]);
     const wide = pgTable("ydtb_workspaces", { id: varchar("id", { length: 20 }).notNull(), name: text("name").notNull() }, (t) => [primaryKey({ columns: [t.id, t.name] })]);
     expect(keyOf(wide)).toEqual([["id", 'Table "ydtb_workspaces" of "@ydtb/core" has primary key (id, name), not (id)']]);
+    const both = pgTable("ydtb_workspaces", { id: text("id").notNull(), name: text("name").notNull() }, (t) => [primaryKey({ columns: [t.name, t.id] })]);
+    expect(keyOf(both)).toEqual([["id", 'Table "ydtb_workspaces" of "@ydtb/core" has "id" of type text, not varchar(20) and has primary key (name, id), not (id)']]);
   });
 });
 
@@ -76,7 +78,6 @@ describe("view-isolation", () => {
     const [d] = of({ notes, open }, "view-isolation");
     expect(d?.message).toStartWith('View "ydtb_notes_open" of "@ydtb/notes" reads the workspace table "ydtb_notes_items" without security_invoker:');
   });
-});
 
 describe("unused-exemption", () => {
   test("says why an exemption silences nothing: no such rule, no such table, or nothing reported there", () => {
@@ -93,6 +94,13 @@ describe("unused-exemption", () => {
       ["ydtb_notes_gone", undefined, 'the schema has no table "ydtb_notes_gone"; remove it or correct it.'],
       ["ydtb_notes_items", "slug", 'rule "naming" reports nothing at "ydtb_notes_items.slug"; remove it or correct it.'],
     ]);
+  });
+});
+
+  test("a materialized view over one workspace table names it, singular", () => {
+    const totals = pgMaterializedView("ydtb_notes_totals").as((qb) => qb.select().from(notes));
+    const [d] = of({ notes, totals }, "view-isolation");
+    expect(d?.message).toStartWith('Materialized view "ydtb_notes_totals" of "@ydtb/notes" reads the workspace table "ydtb_notes_items": it stores');
   });
 });
 
