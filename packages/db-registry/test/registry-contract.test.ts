@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pgEnum, pgMaterializedView, pgSchema, pgSequence, pgTable, pgView, text, varchar } from "drizzle-orm/pg-core";
-import { sql } from "drizzle-orm";
+import { pgEnum, pgMaterializedView, pgRole, pgSchema, pgSequence, pgTable, pgView, text, varchar } from "drizzle-orm/pg-core";
+import { relations, sql } from "drizzle-orm";
 import {
   compareNames,
   createRegistry,
@@ -54,13 +54,16 @@ describe("schemaEntities", () => {
     const [s2, s1] = [pgSequence("ydtb_demo_s2"), pgSequence("ydtb_demo_s1")];
     const [m2, m1] = ["ydtb_demo_m2", "ydtb_demo_m1"].map((n) => pgMaterializedView(n, { id: text("id") }).as(sql`SELECT 'x' AS id`));
     const [v2, v1] = ["ydtb_demo_v2", "ydtb_demo_v1"].map((n) => pgView(n, { id: text("id") }).as(sql`SELECT 'x' AS id`));
-    const entities = schemaEntities({ second, schema, helper: 1, first, mood, label: "x", s2, s1, m2, v2, m1, v1 });
+    const [schema2, mood0, r2, r1] = [pgSchema("ydtb_side2"), pgEnum("ydtb_demo_mood1", ["b"]), pgRole("ydtb_demo_r2"), pgRole("ydtb_demo_r1")];
+    const secondRelations = relations(second, () => ({}));
+    const entities = schemaEntities({ second, schema, helper: 1, first, mood, label: "x", s2, s1, m2, v2, m1, v1, schema2, mood0, r2, secondRelations, r1 });
     expect([entities.materializedViews, entities.views]).toEqual([[m2!, m1!], [v2!, v1!]]);
     expect(entities.tables).toEqual([second, first]);
     expect(entities.sequences).toEqual([s2, s1]);
-    expect(entities.schemas).toEqual([schema]);
-    expect(entities.enums as readonly unknown[]).toEqual([mood]);
-    expect(entities.allowed).toEqual(["second", "schema", "first", "mood", "s2", "s1", "m2", "v2", "m1", "v1"]);
+    expect(entities.schemas).toEqual([schema, schema2]);
+    expect(entities.enums as readonly unknown[]).toEqual([mood, mood0]);
+    expect(entities.roles).toEqual([r2, r1]);
+    expect(entities.allowed).toEqual(["second", "schema", "first", "mood", "s2", "s1", "m2", "v2", "m1", "v1", "schema2", "mood0", "r2", "secondRelations", "r1"]);
     expect(entities.unknown).toEqual(["helper", "label"]);
   });
 

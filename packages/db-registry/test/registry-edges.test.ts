@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pgMaterializedView, pgSchema, pgTable, text } from "drizzle-orm/pg-core";
+import { foreignKey, pgMaterializedView, pgSchema, pgTable, text } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
-import { defineDatabase, discoverDatabasesOrThrow, isGlobalTable, ManifestError } from "../src/index.ts";
-import { input } from "./builders.ts";
+import { defineDatabase, discoverDatabasesOrThrow, isGlobalTable, ManifestError, manifestChanges, TableConflictError } from "../src/index.ts";
+import { input, manifest } from "./builders.ts";
 
 /** The ManifestError `fn` throws. */
 function manifestError(fn: () => unknown): ManifestError {
@@ -73,6 +73,30 @@ describe("what the manifest checks accept and refuse, at the edges", () => {
     expect(paths({ migrations: [{ id: ".hidden", up: () => {} }, { id: "_x", up: () => {} }] })).toEqual(["migrations[0].id", "migrations[1].id"]);
     expect(paths({ extensions: ["1abc", "PgTrgm"] })).toEqual(["extensions[0]", "extensions[1]"]);
     expect(paths({ version: "latest" })).toEqual(["version"]);
+  });
+});
+
+describe("manifestChanges and conflicts", () => {
+  test("a foreign key whose ON DELETE changes alters its table", () => {
+    const parent = pgTable("ydtb_demo_parent", { id: text("id").primaryKey() });
+    const child = (onDelete: "cascade" | "no action") =>
+      pgTable("ydtb_demo_child", { id: text("id").primaryKey(), parentId: text("parent_id") }, (t) => [foreignKey({ columns: [t.parentId], foreignColumns: [parent.id] }).onDelete(onDelete)]);
+    const changes = manifestChanges(manifest({ schema: { parent, child: child("no action") } }), manifest({ schema: { parent, child: child("cascade") } }));
+    expect(changes.tablesAltered).toEqual(["ydtb_demo_child"]);
+  });
+
+  test("TableConflictError has its code and names the table, the owner and the claimant in its message", () => {
+    const error = new TableConflictError("ydtb_x_t", "@ydtb/a", "@ydtb/b");
+    expect([error.code, error.name, error.message]).toEqual([
+      "TABLE_CONFLICT",
+      "TableConflictError",
+      'Table "ydtb_x_t" is claimed by both "@ydtb/a" (registered) and "@ydtb/b". Rename the table of "@ydtb/b" to its own prefix, e.g. "ydtb_<package>_<name>".',
+    ]);
+  });
+
+  test("input that is no object is named in the message", () => {
+    const first = (value: unknown) => manifestError(() => defineDatabase(value as never)).issues[0]?.message.split(";")[0];
+    expect([first(null), first([]), first("x"), first(7)]).toEqual(["the manifest is null", "the manifest is an array", "the manifest is a string", "the manifest is a number"]);
   });
 });
 
