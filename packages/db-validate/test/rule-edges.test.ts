@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { foreignKey, integer, pgMaterializedView, pgTable, pgView, primaryKey, text, unique, varchar } from "drizzle-orm/pg-core";
+import { foreignKey, index, integer, pgMaterializedView, pgSequence, pgTable, pgView, primaryKey, text, unique, varchar } from "drizzle-orm/pg-core";
 import { CORE_PACKAGE, type Diagnostic } from "@ydtb/db-registry";
 import { graphDiagnostics, validateManifest } from "../src/index.ts";
 import { coreDatabase, pkg, scoped } from "./builders.ts";
@@ -42,6 +42,8 @@ describe("the root of isolation, in @ydtb/core", () => {
     const wide = pgTable("ydtb_workspaces", { id: varchar("id", { length: 20 }).notNull(), name: text("name").notNull() }, (t) => [primaryKey({ columns: [t.id, t.name] })]);
     expect(keyOf(wide)).toEqual([["id", 'Table "ydtb_workspaces" of "@ydtb/core" has primary key (id, name), not (id)']]);
     const both = pgTable("ydtb_workspaces", { id: text("id").notNull(), name: text("name").notNull() }, (t) => [primaryKey({ columns: [t.name, t.id] })]);
+    const noId = pgTable("ydtb_workspaces", { key: varchar("key", { length: 20 }).primaryKey() });
+    expect(keyOf(noId)).toEqual([["id", 'Table "ydtb_workspaces" of "@ydtb/core" has no "id" column']]);
     expect(keyOf(both)).toEqual([["id", 'Table "ydtb_workspaces" of "@ydtb/core" has "id" of type text, not varchar(20) and has primary key (name, id), not (id)']]);
   });
 });
@@ -63,6 +65,22 @@ describe("shared-names", () => {
     const found = of({ items }, "shared-names");
     expect(found.map((d) => [d.table, d.constraint, d.fixes])).toEqual([
       ["ydtb_notes_items", "slug_unique", [{ edits: [{ kind: "rename", call: "unique", from: "slug_unique", to: "ydtb_notes_slug_unique" }] }]],
+    ]);
+  });
+
+  test("a clash names the other object's table only when it has one and it is another table", () => {
+    const b = pkg("@ydtb/b", { seq: pgSequence("ydtb_b_counter") });
+    const items = pgTable("ydtb_a_items", { ...scoped(), slug: text("slug") }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      index("ydtb_b_counter").on(t.workspaceId),
+      unique("ydtb_a_items_key").on(t.workspaceId, t.slug),
+      index("ydtb_a_items_key").on(t.workspaceId, t.slug),
+    ]);
+    const clashes = validateManifest(pkg("@ydtb/a", { items }), [coreDatabase, b]).diagnostics.filter((d) => d.rule === "shared-names" && d.message.includes("has the name of"));
+    expect(clashes.map((d) => d.message.split(" in schema ")[0])).toEqual([
+      'The index "ydtb_b_counter" of "@ydtb/a" has the name of a sequence of "@ydtb/b"',
+      'The index "ydtb_a_items_key" of "@ydtb/a" has the name of a unique constraint of this package',
+      'The unique constraint "ydtb_a_items_key" of "@ydtb/a" has the name of a index of this package',
     ]);
   });
 

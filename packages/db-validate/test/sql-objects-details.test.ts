@@ -67,6 +67,17 @@ describe("sql-objects messages", () => {
     expect(core.map(([, m]) => m?.split(";")[0])).toEqual(['drizzle/0000_a.sql:1: the migration of "@ydtb/core" creates the role "ydtb"']);
   });
 
+  test("a function created twice by one package and once by another is one clash in each", async () => {
+    const fn = (v: number) => `CREATE OR REPLACE FUNCTION ydtb_a_f() RETURNS int LANGUAGE sql AS $$ SELECT ${v} $$;`;
+    const a = sqlPackage("@ydtb/a", { "0000_a": fn(1), "0001_a": fn(2) });
+    const b = sqlPackage("@ydtb/b", { "0000_b": fn(3) });
+    const clashes = (await messages([a, b])).filter(([, m]) => m?.includes("creates too"));
+    expect(clashes.map(([p, m]) => [p, m?.split(":")[0]])).toEqual([
+      ["@ydtb/a", "drizzle/0000_a.sql"],
+      ["@ydtb/b", "drizzle/0000_b.sql"],
+    ]);
+  });
+
   test("a plain CREATE clashing fails (42723) without the OR REPLACE warning; a role clash is once per cluster", async () => {
     const a = sqlPackage("@ydtb/a", { "0000_a": "CREATE FUNCTION ydtb_a_f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nCREATE ROLE ydtb_a_reader;" });
     const b = sqlPackage("@ydtb/b", { "0000_b": "CREATE FUNCTION ydtb_a_f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;\nCREATE ROLE ydtb_a_reader;" });
