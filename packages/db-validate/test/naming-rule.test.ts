@@ -21,7 +21,8 @@ describe("naming", () => {
     const bare = pgTable("ydtb_notes_", { ...scoped() });
     const foreign = pgTable("ydtb_other_things", { ...scoped() });
     const good = pgTable("ydtb_notes_good", { ...scoped(), a: text("a").unique() }, (t) => [unique().on(t.workspaceId, t.a), foreignKey({ columns: [t.workspaceId, t.id], foreignColumns: [parent.workspaceId, parent.id] })]);
-    const found = validateManifest(pkg("@ydtb/notes", { Side, parent, items, bare, foreign, good }, { descriptions: {} }), [coreDatabase]).diagnostics.filter((d) => d.rule === "naming");
+    const derived = pgTable("ydtb_notes_derived", { ...scoped(), aB: text("aB").unique() });
+    const found = validateManifest(pkg("@ydtb/notes", { Side, parent, items, bare, foreign, good, derived }, { descriptions: {} }), [coreDatabase]).diagnostics.filter((d) => d.rule === "naming");
     const rename = (call: string, from: string, to: string) => ({ kind: "rename", call, from, to });
     const at = "NotesSide.ydtb_notes_Items";
     expect(found.map((d) => [d.severity, d.table, d.column ?? d.index ?? d.constraint ?? "", d.message.split("; ")[1], d.fixes?.[0]?.edits[0]])).toEqual([
@@ -37,6 +38,8 @@ describe("naming", () => {
       ["warning", at, "SlugCheck", 'name it "ydtb_notes_slug_check".', rename("check", "SlugCheck", "ydtb_notes_slug_check")],
       ["warning", "ydtb_notes_", "", "rename it and generate a migration.", rename("pgTable", "ydtb_notes_", "ydtb_notes_notes")],
       ["warning", "ydtb_other_things", "", "rename it and generate a migration.", rename("pgTable", "ydtb_other_things", "ydtb_notes_other_things")],
+      // The unique's derived name (ydtb_notes_derived_aB_unique) follows the column's: only the column is reported.
+      ["warning", "ydtb_notes_derived", "aB", 'name it "a_b".', { kind: "edit-column", table: "derived", column: "aB", name: "a_b" }],
     ]);
     expect(found.find((d) => d.table === "ydtb_other_things")?.message).toBe(
       'Table "ydtb_other_things" of "@ydtb/notes" should be named "ydtb_notes_<name>" in snake_case, e.g. "ydtb_notes_other_things"; rename it and generate a migration.',
