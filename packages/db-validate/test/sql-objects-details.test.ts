@@ -78,6 +78,12 @@ describe("sql-objects messages", () => {
     ]);
   });
 
+  test("the same name in two schemas, or a routine and a role of one name, do not clash", async () => {
+    const a = sqlPackage("@ydtb/a", { "0000_a": "CREATE FUNCTION app.ydtb_a_f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nCREATE ROLE ydtb_a_g;" });
+    const b = sqlPackage("@ydtb/b", { "0000_b": "CREATE FUNCTION ydtb_a_f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;\nCREATE FUNCTION ydtb_a_g() RETURNS int LANGUAGE sql AS $$ SELECT 3 $$;" });
+    expect((await messages([a, b])).filter(([, m]) => m?.includes("creates too"))).toEqual([]);
+  });
+
   test("a plain CREATE clashing fails (42723) without the OR REPLACE warning; a role clash is once per cluster", async () => {
     const a = sqlPackage("@ydtb/a", { "0000_a": "CREATE FUNCTION ydtb_a_f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nCREATE ROLE ydtb_a_reader;" });
     const b = sqlPackage("@ydtb/b", { "0000_b": "CREATE FUNCTION ydtb_a_f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;\nCREATE ROLE ydtb_a_reader;" });
