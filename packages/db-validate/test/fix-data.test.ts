@@ -8,7 +8,7 @@ import { coreDatabase, pkg, scoped, workspaces } from "./builders.ts";
 // Pure and in memory (fixes.test.ts applies them to source files and migrates).
 
 const only = (schema: Record<string, unknown>, rule: string): Diagnostic[] => validateManifest(pkg("@ydtb/notes", schema), [coreDatabase]).diagnostics.filter((d) => d.rule === rule);
-const importCore = { kind: "import", from: "@ydtb/db-core/schema", names: ["workspaces"] };
+const importCore = { kind: "import", from: "@ydtb/db-core/schema", names: ["workspaces"] } as const;
 const notes = pgTable("ydtb_notes_items", { ...scoped(), title: text("title").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] })]);
 
 describe("workspace-column", () => {
@@ -57,7 +57,7 @@ describe("cross-workspace-reference", () => {
       expect(rest).toEqual([]);
       return d?.fixes?.[0]?.edits[1];
     };
-    const key = (tail: string) => ({ kind: "add-entry", table: "comments", code: `foreignKey({ columns: [t.workspaceId, t.noteId], foreignColumns: [notes.workspaceId, notes.id] })${tail}` });
+    const key = (tail: string) => ({ kind: "add-entry", table: "comments", code: `foreignKey({ columns: [t.workspaceId, t.noteId], foreignColumns: [notes.workspaceId, notes.id] })${tail}` }) as const;
     expect(suggested("cascade")).toEqual(key('.onDelete("cascade")'));
     expect(suggested("restrict")).toEqual(key('.onDelete("restrict")'));
     expect(suggested("no action")).toEqual(key(""));
@@ -80,7 +80,7 @@ describe("workspace-index", () => {
     const found = only({ tags: table("ydtb_notes_tags"), items: table("ydtb_items") }, "workspace-index");
     const entry = (variable: string, name: string) => [
       { edits: [{ kind: "add-entry", table: variable, code: `index("${name}").on(t.workspaceId)` }, { kind: "import", from: "drizzle-orm/pg-core", names: ["index"] }] },
-    ];
+    ] as const;
     expect(found.map((d) => [d.table, d.column, d.fixes])).toEqual([
       ["ydtb_notes_tags", "workspace_id", entry("tags", "ydtb_notes_tags_workspace_id_idx")],
       ["ydtb_items", "workspace_id", entry("items", "ydtb_notes_items_workspace_id_idx")],
@@ -109,7 +109,7 @@ describe("core-table-duplicate", () => {
     const accounts = pgTable("ydtb_notes_accounts", { id: text("id").primaryKey() });
     const manifest = pkg("@ydtb/notes", { crmUsers, accounts }, { globalTables: { ydtb_notes_users: "ours", ydtb_notes_accounts: "ours" } });
     const found = validateManifest(manifest, [coreDatabase]).diagnostics.filter((d) => d.rule === "core-table-duplicate");
-    const fix = (own: string, name: string) => [{ edits: [{ kind: "remove-table", table: own }, { kind: "import", from: "@ydtb/db-core/schema", names: [name] }] }];
+    const fix = (own: string, name: string) => [{ edits: [{ kind: "remove-table", table: own }, { kind: "import", from: "@ydtb/db-core/schema", names: [name] }] }] as const;
     expect(found.map((d) => [d.table, d.fixes])).toEqual([
       ["ydtb_notes_users", fix("crmUsers", "users as crmUsers")],
       ["ydtb_notes_accounts", fix("accounts", "accounts")],

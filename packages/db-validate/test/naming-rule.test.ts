@@ -23,7 +23,7 @@ describe("naming", () => {
     const good = pgTable("ydtb_notes_good", { ...scoped(), a: text("a").unique() }, (t) => [unique().on(t.workspaceId, t.a), foreignKey({ columns: [t.workspaceId, t.id], foreignColumns: [parent.workspaceId, parent.id] })]);
     const derived = pgTable("ydtb_notes_derived", { ...scoped(), aB: text("aB").unique() });
     const found = validateManifest(pkg("@ydtb/notes", { Side, parent, items, bare, foreign, good, derived }, { descriptions: {} }), [coreDatabase]).diagnostics.filter((d) => d.rule === "naming");
-    const rename = (call: string, from: string, to: string) => ({ kind: "rename", call, from, to });
+    const rename = (call: string, from: string, to: string) => ({ kind: "rename", call, from, to }) as const;
     const at = "NotesSide.ydtb_notes_Items";
     expect(found.map((d) => [d.severity, d.table, d.column ?? d.index ?? d.constraint ?? "", d.message.split("; ")[1], d.fixes?.[0]?.edits[0]])).toEqual([
       ["warning", at, "", 'call it "notes_side".', rename("pgSchema", "NotesSide", "notes_side")],
