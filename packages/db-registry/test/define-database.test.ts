@@ -57,6 +57,8 @@ describe("defineDatabase", () => {
     ["dependency name not scoped", { dependencies: { core: "^1.0.0" } }, ["dependencies.core"]],
     ["tool id too long", { tools: [{ id: "a".repeat(21), name: "A" }] }, ["tools[0].id"]],
     ["tool without a name", { tools: [{ id: "a" }] }, ["tools[0].name"]],
+    ["tool with an empty name", { tools: [{ id: "a", name: "" }] }, ["tools[0].name"]],
+    ["an empty column description", { descriptions: { ydtb_demo_items: { description: "x", columns: { count: "" } } } }, ["descriptions.ydtb_demo_items.columns.count"]],
     ["duplicate tool ids", { tools: [{ id: "a", name: "A" }, { id: "a", name: "B" }] }, ["tools[1].id"]],
     ["description of an unknown table", { descriptions: { ydtb_nope: { description: "x" } } }, ["descriptions.ydtb_nope"]],
     ["description of an unknown column", { descriptions: { ydtb_demo_items: { description: "x", columns: { nope: "y" } } } }, ["descriptions.ydtb_demo_items.columns.nope"]],

@@ -96,6 +96,20 @@ describe("discoverDatabases", () => {
     rmSync(join(root, dir), { recursive: true, force: true });
   });
 
+  test("fresh discovery leaves a package's installed modules (node_modules) in the cache", async () => {
+    const dir = "packages/counted";
+    write(`${dir}/package.json`, JSON.stringify({ name: "@ydtb/counted" }));
+    write(`${dir}/node_modules/counter/package.json`, JSON.stringify({ name: "counter", main: "index.js" }));
+    write(`${dir}/node_modules/counter/index.js`, "globalThis.__ydtbCounterLoads = (globalThis.__ydtbCounterLoads ?? 0) + 1;\nmodule.exports = 1;\n");
+    write(`${dir}/src/database.ts`, `import "counter";\n${manifestSource("@ydtb/counted", "counted")}`);
+    const loads = () => (globalThis as { __ydtbCounterLoads?: number }).__ydtbCounterLoads;
+    await discoverDatabases(root);
+    expect(loads()).toBe(1);
+    expect((await discoverDatabases(root, { fresh: true })).manifests.map((m) => m.packageName)).toContain("@ydtb/counted");
+    expect(loads()).toBe(1);
+    rmSync(join(root, dir), { recursive: true, force: true });
+  });
+
   test("the real workspace discovers @ydtb/core", async () => {
     const result = await discoverDatabases(resolve(import.meta.dir, "../../.."));
     expect(result.failures).toEqual([]);

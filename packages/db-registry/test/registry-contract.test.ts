@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pgEnum, pgMaterializedView, pgSchema, pgSequence, pgTable, pgView, text, varchar } from "drizzle-orm/pg-core";
-import { sql } from "drizzle-orm";
+import { pgEnum, pgMaterializedView, pgRole, pgSchema, pgSequence, pgTable, pgView, text, varchar } from "drizzle-orm/pg-core";
+import { relations, sql } from "drizzle-orm";
 import {
   compareNames,
   createRegistry,
@@ -54,13 +54,16 @@ describe("schemaEntities", () => {
     const [s2, s1] = [pgSequence("ydtb_demo_s2"), pgSequence("ydtb_demo_s1")];
     const [m2, m1] = ["ydtb_demo_m2", "ydtb_demo_m1"].map((n) => pgMaterializedView(n, { id: text("id") }).as(sql`SELECT 'x' AS id`));
     const [v2, v1] = ["ydtb_demo_v2", "ydtb_demo_v1"].map((n) => pgView(n, { id: text("id") }).as(sql`SELECT 'x' AS id`));
-    const entities = schemaEntities({ second, schema, helper: 1, first, mood, label: "x", s2, s1, m2, v2, m1, v1 });
+    const [schema2, mood0, r2, r1] = [pgSchema("ydtb_side2"), pgEnum("ydtb_demo_mood1", ["b"]), pgRole("ydtb_demo_r2"), pgRole("ydtb_demo_r1")];
+    const secondRelations = relations(second, () => ({}));
+    const entities = schemaEntities({ second, schema, helper: 1, first, mood, label: "x", s2, s1, m2, v2, m1, v1, schema2, mood0, r2, secondRelations, r1 });
     expect([entities.materializedViews, entities.views]).toEqual([[m2!, m1!], [v2!, v1!]]);
     expect(entities.tables).toEqual([second, first]);
     expect(entities.sequences).toEqual([s2, s1]);
-    expect(entities.schemas).toEqual([schema]);
-    expect(entities.enums as readonly unknown[]).toEqual([mood]);
-    expect(entities.allowed).toEqual(["second", "schema", "first", "mood", "s2", "s1", "m2", "v2", "m1", "v1"]);
+    expect(entities.schemas).toEqual([schema, schema2]);
+    expect(entities.enums as readonly unknown[]).toEqual([mood, mood0]);
+    expect(entities.roles).toEqual([r2, r1]);
+    expect(entities.allowed).toEqual(["second", "schema", "first", "mood", "s2", "s1", "m2", "v2", "m1", "v1", "schema2", "mood0", "r2", "secondRelations", "r1"]);
     expect(entities.unknown).toEqual(["helper", "label"]);
   });
 
@@ -76,20 +79,18 @@ describe("schemaEntities", () => {
 
 describe("manifestChanges", () => {
   test("added, removed and altered tables are sorted by name; an unchanged table is not altered", () => {
-    const before = manifest({ schema: { keep: scoped("ydtb_demo_keep"), gone: scoped("ydtb_demo_gone"), alter: scoped("ydtb_demo_alter") } });
+    const before = manifest({
+      schema: { zold: scoped("ydtb_demo_zold"), keep: scoped("ydtb_demo_keep"), gone: scoped("ydtb_demo_gone"), walter: scoped("ydtb_demo_walter"), alter: scoped("ydtb_demo_alter") },
+    });
+    const altered = (name: string) => pgTable(name, { workspaceId: varchar("workspace_id", { length: 20 }).notNull(), id: text("id").primaryKey(), note: text("note") });
     const after = manifest({
       version: "1.1.0",
-      schema: {
-        zeta: scoped("ydtb_demo_zeta"),
-        keep: scoped("ydtb_demo_keep"),
-        alpha: scoped("ydtb_demo_alpha"),
-        alter: pgTable("ydtb_demo_alter", { workspaceId: varchar("workspace_id", { length: 20 }).notNull(), id: text("id").primaryKey(), note: text("note") }),
-      },
+      schema: { zeta: scoped("ydtb_demo_zeta"), keep: scoped("ydtb_demo_keep"), alpha: scoped("ydtb_demo_alpha"), walter: altered("ydtb_demo_walter"), alter: altered("ydtb_demo_alter") },
     });
     expect(manifestChanges(before, after)).toEqual({
       tablesAdded: ["ydtb_demo_alpha", "ydtb_demo_zeta"],
-      tablesRemoved: ["ydtb_demo_gone"],
-      tablesAltered: ["ydtb_demo_alter"],
+      tablesRemoved: ["ydtb_demo_gone", "ydtb_demo_zold"],
+      tablesAltered: ["ydtb_demo_alter", "ydtb_demo_walter"],
       versionChanged: true,
     });
     expect(manifestChanges(before, before)).toEqual({ tablesAdded: [], tablesRemoved: [], tablesAltered: [], versionChanged: false });

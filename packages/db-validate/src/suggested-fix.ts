@@ -24,7 +24,8 @@ export function importsFor(code: string): SchemaEdit[] {
 
 /** A fix of one option, its imports added. */
 export function fixOf(edits: readonly SchemaEdit[], label?: string): SuggestedFix {
-  const code = edits.map((e) => ("code" in e ? e.code : "builder" in e ? `${e.builder ?? ""}${e.append ?? ""}` : "")).join("\n");
+  // An edited column's new code is its builder and what is appended (either may be absent).
+  const code = edits.map((e) => ("code" in e ? e.code : e.kind === "edit-column" ? `${e.builder ?? ""}${e.append ?? ""}` : "")).join("\n");
   return { ...(label !== undefined ? { label } : {}), edits: [...edits, ...importsFor(code)] };
 }
 

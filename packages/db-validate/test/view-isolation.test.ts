@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { boolean, pgMaterializedView, pgSchema, pgTable, pgView, text } from "drizzle-orm/pg-core";
 import { desiredPolicyState } from "@ydtb/db-access";
-import { users } from "../../db-core/src/schema/index.ts";
+import { users, workspaceMembers } from "../../db-core/src/schema/index.ts";
 import { validateManifest } from "../src/index.ts";
 import { renderFixes } from "../src/suggested-fix.ts";
 import { coreDatabase, hits, pkg, scoped } from "./builders.ts";
@@ -49,6 +49,16 @@ describe("view-isolation", () => {
     expect(d?.message).toContain("globalTables");
     expect(d?.fixes?.[0]?.edits[0]).toMatchObject({ kind: "manifest-entry", path: ["globalTables", "ydtb_crm_counts"] });
     expect(hits(run({ notes, tags, counts }, { ...globals, ydtb_crm_counts: "operators' dashboard" }), "view-isolation")).toEqual([]);
+  });
+
+  test("a view over another package's workspace table (core's members) is an error too; two tables are named, plural", () => {
+    const members = pgView("ydtb_crm_members").as((qb) => qb.select({ userId: workspaceMembers.userId }).from(workspaceMembers));
+    const both = pgView("ydtb_crm_both").as((qb) => qb.select({ id: notes.id }).from(notes).innerJoin(workspaceMembers, eq(workspaceMembers.userId, notes.id)));
+    const found = run({ notes, tags, members, both }).diagnostics.filter((d) => d.rule === "view-isolation");
+    expect(found.map((d) => [d.table, d.message.split(" without ")[0]])).toEqual([
+      ["ydtb_crm_both", 'View "ydtb_crm_both" of "@ydtb/crm" reads the workspace tables "ydtb_crm_notes", "ydtb_workspace_members"'],
+      ["ydtb_crm_members", 'View "ydtb_crm_members" of "@ydtb/crm" reads the workspace table "ydtb_workspace_members"'],
+    ]);
   });
 
   test("the policy state grants the security_invoker view and the global materialized view, never the others", () => {
