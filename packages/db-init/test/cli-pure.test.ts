@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { parseCommand } from "../src/parse-command.ts";
 import { targetOf } from "../src/cli/open-target.ts";
 import { ExtensionUnavailableError, ResetRefusedError, UsageError, ValidationFailedError, checkWorkspaceRoot, findWorkspaceRoot, isIgnored, isInside, readStrictVersions, withDependencies } from "../src/index.ts";
-import { repoRoot, workspaceManifests } from "./helpers.ts";
+import { CLI_VERSION, commandHelp, generalHelp, runCli } from "../src/index.ts";
+import { captureIO, repoRoot, workspaceManifests } from "./helpers.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -89,4 +90,19 @@ test("error messages: reset names the environment and database; validation count
     expect.stringMatching(/^the extension "vector" \(needed by "@a\/x", "@a\/y"\) is not available on this PGlite database: open it with openDatabase\(\{ extensions: \["vector"\] \}\)/),
   ]);
   expect(new ExtensionUnavailableError("vector", ["@a/x"], "postgres").message).toContain("is not available on this PostgreSQL server (not in pg_available_extensions)");
+});
+
+test("--version and help without a workspace: JSON when asked; a usage error in text goes to stderr only", async () => {
+  const v = captureIO();
+  expect(await runCli(["--version", "--json"], v.io)).toBe(0);
+  expect(v.json()).toEqual({ ok: true, command: "version", version: CLI_VERSION });
+  const h = captureIO();
+  expect(await runCli(["help", "rollback"], h.io)).toBe(0);
+  expect(h.out).toEqual([commandHelp("rollback")]);
+  const bare = captureIO();
+  expect(await runCli([], bare.io)).toBe(0);
+  expect(bare.out).toEqual([generalHelp()]);
+  const bad = captureIO();
+  expect(await runCli(["rollback", "--steps", "0"], bad.io)).toBe(2);
+  expect([bad.out, bad.err]).toEqual([[], ['ydtb-db: --steps must be a positive whole number, not "0"']]);
 });
