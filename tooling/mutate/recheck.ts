@@ -19,6 +19,7 @@ const results = join(root, ".tmp/mutate/results", `${pkg}${tag}.jsonl`);
 const out = join(root, ".tmp/mutate/results", `${pkg}${tag}.recheck.jsonl`);
 writeFileSync(out, "");
 const only = process.env.MUTATE_ONLY;
+const serverFiles = (process.env.MUTATE_SERVER_FILES ?? "").split(",").filter(Boolean);
 const TEST_TIMEOUT = process.env.MUTATE_TEST_TIMEOUT ?? "30000";
 const PROCESS_TIMEOUT = process.env.MUTATE_PROCESS_TIMEOUT ?? "240";
 const failures = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("(fail)") || l.includes("timed out after")).slice(0, 4);
@@ -35,8 +36,11 @@ for (const row of readFileSync(results, "utf8").split("\n").filter(Boolean).map(
   let failed: string[] = [];
   try {
     const env = { ...process.env };
-    delete env.DATABASE_URL;
-    delete env.TEST_DATABASE_URL;
+    // Code only the server-only tests reach (MUTATE_SERVER_FILES, as in run.ts) keeps DATABASE_URL.
+    if (!serverFiles.some((s) => row.file.includes(s))) {
+      delete env.DATABASE_URL;
+      delete env.TEST_DATABASE_URL;
+    }
     const tests = [...new Set([...(row.tests as string[]), ...extra])];
     const proc = Bun.spawnSync(["timeout", PROCESS_TIMEOUT, "bun", "test", "--bail", "--timeout", TEST_TIMEOUT, ...tests], { cwd: pkgDir, env, stdout: "pipe", stderr: "pipe" });
       failed = failures(proc.stderr.toString());
