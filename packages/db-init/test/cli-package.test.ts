@@ -66,5 +66,10 @@ describeDatabases("ydtb-db --package and failures on a database", (target) => {
     expect(strict.code).toBe(2);
     expect(strict.err.split("\n")[0]).toStartWith('ydtb-db migrate failed [USAGE]: YDTB_DB_STRICT_VERSIONS="maybe" is not a flag');
     expect(strict.err).toContain("Run `ydtb-db migrate --help` for its options.");
+    // In JSON the cause (the variable's TypeError) follows; with --verbose it keeps its stack.
+    const causes = async (...extra: string[]) => (await run(["migrate", "--json", ...extra], { YDTB_DB_STRICT_VERSIONS: "maybe" })).json().error.causes as Json[];
+    expect((await causes()).map((c) => [c.name, "stack" in c])).toEqual([["TypeError", false]]);
+    const loud = await causes("--verbose");
+    expect(loud.map((c) => [c.name, typeof c.stack === "string" && c.stack.includes("readStrictVersions")])).toEqual([["TypeError", true]]);
   });
 });
