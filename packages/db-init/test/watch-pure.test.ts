@@ -2,7 +2,10 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatWatchEvent, watchTargets } from "../src/index.ts";
+import type { Database } from "@ydtb/db-client";
+import { createRegistry } from "@ydtb/db-registry";
+import { formatWatchEvent, watchDatabases, watchTargets } from "../src/index.ts";
+import { workspaceManifests } from "./helpers.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -82,4 +85,44 @@ test("watch lines, exactly", () => {
   expect(formatWatchEvent({ kind: "error", phase: "watch", code: "UNEXPECTED", message: "boom", causes }, root)).toBe(
     "ydtb-db watch: error [UNEXPECTED] watch: boom\n    Error: outer\n        at one\n  caused by: [E_IN] inner\n    at /r/packages/a/src/database.ts:3:5\n    Error: inner\n        at two",
   );
+});
+
+test("the watcher: one start-up line, registry events as lines and events, a throwing listener printed not thrown, nothing after close", async () => {
+  const root = workspace(["packages/*", "solo"], ["packages/a", "solo"]);
+  const registry = createRegistry({ mode: "development" });
+  const lines: [string, string][] = [];
+  const seen: string[] = [];
+  const watcher = watchDatabases({
+    db: {} as Database, // no file changes: no reload, so the database is never used
+    rootDir: root,
+    registry,
+    log: (line, level) => lines.push([level, line]),
+    onEvent: (e) => {
+      seen.push(e.kind);
+      throw new Error("listener boom");
+    },
+  });
+  expect(lines).toEqual([["info", "ydtb-db watch: watching 3 folders for schema, migration and package changes"]]);
+  const [core] = await workspaceManifests();
+  registry.registerDatabase(core!);
+  expect(seen).toEqual(["registered"]);
+  expect(lines.slice(1).map(([level, line]) => [level, line.split("\n")[0]])).toEqual([
+    ["info", `ydtb-db watch: registered ${core!.packageName}`],
+    ["error", "ydtb-db watch: an onEvent listener threw: Error: listener boom"],
+  ]);
+  await watcher.close();
+  registry.unregisterDatabase(core!.packageName);
+  expect([seen, lines.length]).toEqual([["registered"], 3]);
+
+  // An unreadable workspace: reported as an error line, and nothing is watched.
+  const broken = mkdtempSync(join(tmpdir(), "ydtb-watch-broken-"));
+  dirs.push(broken);
+  writeFileSync(join(broken, "package.json"), "{ broken");
+  const brokenLines: [string, string][] = [];
+  const none = watchDatabases({ db: {} as Database, rootDir: broken, registry, log: (line, level) => brokenLines.push([level, line]) });
+  await none.close();
+  expect(brokenLines.map(([level, line]) => [level, line.split("\n")[0]!.replace(/ failed: .*$/, " failed")])).toEqual([
+    ["error", `ydtb-db watch: error [UNEXPECTED] watch: reading the workspace in ${broken} failed`],
+    ["info", "ydtb-db watch: watching 0 folders for schema, migration and package changes"],
+  ]);
 });
