@@ -102,6 +102,10 @@ test("--version and help without a workspace: JSON when asked; a usage error in 
   const bare = captureIO();
   expect(await runCli([], bare.io)).toBe(0);
   expect(bare.out).toEqual([generalHelp()]);
+  // A usage error found after parsing: the command, the code and the message, then where to look.
+  const root = captureIO();
+  expect(await runCli(["status", "--root", "/nonexistent"], root.io)).toBe(2);
+  expect([root.out, root.err]).toEqual([[], ["ydtb-db status failed [USAGE]: --root /nonexistent does not exist; pass the monorepo's root folder", "Run `ydtb-db status --help` for its options."]]);
   const bad = captureIO();
   expect(await runCli(["rollback", "--steps", "0"], bad.io)).toBe(2);
   expect([bad.out, bad.err]).toEqual([[], ['ydtb-db: --steps must be a positive whole number, not "0"']]);

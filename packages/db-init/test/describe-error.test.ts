@@ -31,6 +31,8 @@ test("a thrown string or plain object becomes a cause; a chain deeper than 8 cau
   expect(errorCauses("boom")).toEqual([{ name: "Error", message: "boom" }]);
   expect(errorCauses({ code: "E_PLAIN", message: "plain" })).toEqual([{ code: "E_PLAIN", name: "Error", message: "plain" }]);
   expect(errorCauses(undefined)).toEqual([]);
+  // Only a string is a code (a numeric errno is not printed as one).
+  expect(Object.keys(errorCauses(Object.assign(new Error("n"), { code: 42 }))[0]!)).toEqual(["name", "message", "stack"]);
   let chain: Error = new Error("e0");
   for (let i = 1; i < 12; i++) chain = new Error(`e${i}`, { cause: chain });
   expect(errorCauses(chain).map((c) => c.message)).toEqual(["e11", "e10", "e9", "e8", "e7", "e6", "e5", "e4", "e3"]);

@@ -39,10 +39,12 @@ describeDatabases("reloadDatabases", (target) => {
     // Failed to load is not gone: the last good manifest stays registered.
     expect([registry.get("@ydtb/basic"), registryEvents]).toEqual([before, []]);
 
+    // Fixed, saved with another file: a file inside the package makes it reload, though its manifest is as registered.
     writeFileSync(file, good);
-    const fixed = await reload([file]);
+    const readme = join(root, "README.md");
+    const fixed = await reload([readme, file]);
     expect(fixed.filter((e) => e.kind !== "diagnostics").map((e) => e.kind)).toEqual(["reloaded"]);
-    expect(fixed.at(-1)).toEqual({ kind: "reloaded", ok: true, files: [file], packages: ["@ydtb/basic"] });
+    expect(fixed.at(-1)).toEqual({ kind: "reloaded", ok: true, files: [readme, file], packages: ["@ydtb/basic"] });
     expect(registryEvents).toEqual(["replaced @ydtb/basic"]);
     expect(registry.get("@ydtb/basic")).not.toBe(before);
   });

@@ -69,6 +69,9 @@ test("watch lines, exactly", () => {
   expect(formatWatchEvent({ kind: "diagnostics", package: "@t/a", diagnostics: [diagnostic] } as never, root)).toBe(
     "ydtb-db watch: diagnostics @t/a: 1 warning\n    warning [naming] @t/a t_a.c: bad name\n      fix: rename it",
   );
+  expect(formatWatchEvent({ kind: "diagnostics", package: "@t/a", diagnostics: [{ ...diagnostic, column: undefined, suggestion: undefined }, { ...diagnostic, table: undefined }] } as never, root)).toBe(
+    "ydtb-db watch: diagnostics @t/a: 2 warnings\n    warning [naming] @t/a t_a: bad name\n    warning [naming] @t/a: bad name\n      fix: rename it",
+  );
   expect(formatWatchEvent({ kind: "migrated", steps: [{ package: "@t/a", id: "0001_x", direction: "up", status: "applied", ms: 1 }, { package: "@t/a", id: "0002_y", direction: "up", status: "applied", ms: 1 }] }, root)).toBe(
     "ydtb-db watch: migrated 2 steps\n    applied up @t/a 0001_x\n    applied up @t/a 0002_y",
   );
