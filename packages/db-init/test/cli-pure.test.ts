@@ -110,3 +110,21 @@ test("--version and help without a workspace: JSON when asked; a usage error in 
   expect(await runCli(["rollback", "--steps", "0"], bad.io)).toBe(2);
   expect([bad.out, bad.err]).toEqual([[], ['ydtb-db: --steps must be a positive whole number, not "0"']]);
 });
+
+test("graph in text: the order with each dependency's range, then every migration numbered with its release", async () => {
+  const c = captureIO();
+  expect(await runCli(["graph", "--root", repoRoot], c.io)).toBe(0);
+  expect(c.out.join("\n").split("\n")).toEqual([
+    "Migration order (dependencies first):",
+    "  1. @ydtb/core",
+    "  2. @ydtb/basic  ← @ydtb/core ^1.0.0",
+    "",
+    "Migrations, in the order they run on an empty database:",
+    "    1. @ydtb/core 0000_core (1.0.0)",
+    "    2. @ydtb/core 0001_tools_phase2 (1.0.0)",
+    "    3. @ydtb/core 0002_workspace_rls (unreleased)",
+    "    4. @ydtb/basic 0000_notes (1.0.0)",
+    "    5. @ydtb/basic 0001_pinned (1.1.0)",
+    "    6. @ydtb/basic 0002_workspace_rls (unreleased)",
+  ]);
+});
