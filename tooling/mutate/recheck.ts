@@ -19,6 +19,10 @@ const results = join(root, ".tmp/mutate/results", `${pkg}${tag}.jsonl`);
 const out = join(root, ".tmp/mutate/results", `${pkg}${tag}.recheck.jsonl`);
 writeFileSync(out, "");
 const only = process.env.MUTATE_ONLY;
+const serverFiles = (process.env.MUTATE_SERVER_FILES ?? "").split(",").filter(Boolean);
+const TEST_TIMEOUT = process.env.MUTATE_TEST_TIMEOUT ?? "30000";
+const PROCESS_TIMEOUT = process.env.MUTATE_PROCESS_TIMEOUT ?? "240";
+const failures = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("(fail)") || l.includes("timed out after")).slice(0, 4);
 for (const row of readFileSync(results, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))) {
   if (row.status !== "survived" && row.status !== "uncovered") continue;
   if (only && !row.file.includes(only)) continue;
@@ -29,16 +33,21 @@ for (const row of readFileSync(results, "utf8").split("\n").filter(Boolean).map(
   const original = readFileSync(m.file, "utf8");
   writeFileSync(m.file, original.slice(0, m.start) + m.replacement + original.slice(m.end));
   let status: string;
+  let failed: string[] = [];
   try {
     const env = { ...process.env };
-    delete env.DATABASE_URL;
-    delete env.TEST_DATABASE_URL;
+    // Code only the server-only tests reach (MUTATE_SERVER_FILES, as in run.ts) keeps DATABASE_URL.
+    if (!serverFiles.some((s) => row.file.includes(s))) {
+      delete env.DATABASE_URL;
+      delete env.TEST_DATABASE_URL;
+    }
     const tests = [...new Set([...(row.tests as string[]), ...extra])];
-    const proc = Bun.spawnSync(["timeout", "240", "bun", "test", "--bail", "--timeout", "30000", ...tests], { cwd: pkgDir, env, stdout: "ignore", stderr: "ignore" });
+    const proc = Bun.spawnSync(["timeout", PROCESS_TIMEOUT, "bun", "test", "--bail", "--timeout", TEST_TIMEOUT, ...tests], { cwd: pkgDir, env, stdout: "pipe", stderr: "pipe" });
+      failed = failures(proc.stderr.toString());
     status = proc.exitCode === 0 ? "survived" : proc.exitCode === 124 ? "timeout" : "killed";
   } finally {
     writeFileSync(m.file, original);
   }
-  appendFileSync(out, `${JSON.stringify({ ...row, status })}\n`);
+  appendFileSync(out, `${JSON.stringify({ ...row, status, ...(failed.length ? { failed } : {}) })}\n`);
   console.log(status.padEnd(9), `${file}:${row.line}`, row.op, JSON.stringify(row.original.slice(0, 60)), "→", JSON.stringify(row.replacement.slice(0, 40)));
 }

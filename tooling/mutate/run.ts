@@ -21,6 +21,11 @@ const resultsDir = join(root, ".tmp/mutate/results");
 mkdirSync(resultsDir, { recursive: true });
 const resultsFile = join(resultsDir, `${pkg}${process.env.MUTATE_TAG ? `.${process.env.MUTATE_TAG}` : ""}.jsonl`);
 const serverFiles = (process.env.MUTATE_SERVER_FILES ?? "").split(",").filter(Boolean);
+/** Per-test and per-mutant limits; raise them on a loaded machine (a test timing out would count as a kill). */
+const TEST_TIMEOUT = process.env.MUTATE_TEST_TIMEOUT ?? "30000";
+const PROCESS_TIMEOUT = process.env.MUTATE_PROCESS_TIMEOUT ?? "240";
+/** The failed tests bun names, so a kill by a timeout can be told from a failed assertion. */
+const failures = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("(fail)") || l.includes("timed out after")).slice(0, 4);
 
 /** file (relative to the package) → line → test files reaching it. */
 function coverage(): Map<string, Map<number, Set<string>>> {
@@ -43,6 +48,18 @@ function coverage(): Map<string, Map<number, Set<string>>> {
   }
   return map;
 }
+
+/** Seconds each test file took under coverage (times.txt): cheap files run first, so a kill comes sooner with --bail. */
+function durations(): Map<string, number> {
+  const file = join(root, ".tmp/mutate/cov/times.txt");
+  const out = new Map<string, number>();
+  for (const line of existsSync(file) ? readFileSync(file, "utf8").split("\n") : []) {
+    const hit = /^(\S+) (\S+) rc=\d+ (\d+)s$/.exec(line);
+    if (hit && hit[1] === pkg) out.set(`test/${hit[2]}.test.ts`, Number(hit[3]));
+  }
+  return out;
+}
+const took = durations();
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -74,6 +91,7 @@ for (const m of sample) {
   const original = readFileSync(m.file, "utf8");
   let status: "killed" | "survived" | "uncovered" | "timeout" = "uncovered";
   let seconds = 0;
+  let failed: string[] = [];
   if (tests.size > 0) {
     writeFileSync(m.file, original.slice(0, m.start) + m.replacement + original.slice(m.end));
     const started = Date.now();
@@ -83,14 +101,23 @@ for (const m of sample) {
         delete env.DATABASE_URL;
         delete env.TEST_DATABASE_URL;
       }
-      const proc = Bun.spawnSync(["timeout", "240", "bun", "test", "--bail", "--timeout", "30000", ...tests], { cwd: pkgDir, env, stdout: "ignore", stderr: "ignore" });
-      status = proc.exitCode === 0 ? "survived" : proc.exitCode === 124 ? "timeout" : "killed";
+      // One process per test file, cheapest first, stopping at the first failure: bun orders the
+      // files of one run itself, so one slow file would otherwise run before the one that kills.
+      const ordered = [...tests].sort((a, b) => (took.get(a) ?? 0) - (took.get(b) ?? 0));
+      status = "survived";
+      for (const t of ordered) {
+        const proc = Bun.spawnSync(["timeout", PROCESS_TIMEOUT, "bun", "test", "--bail", "--timeout", TEST_TIMEOUT, t], { cwd: pkgDir, env, stdout: "pipe", stderr: "pipe" });
+        if (proc.exitCode === 0) continue;
+        failed = failures(proc.stderr.toString());
+        status = proc.exitCode === 124 ? "timeout" : "killed";
+        break;
+      }
     } finally {
       writeFileSync(m.file, original);
     }
     seconds = Math.round((Date.now() - started) / 1000);
   }
-  const row = { key, file, line: m.line, op: m.op, original: m.original.slice(0, 120), replacement: m.replacement.slice(0, 120), status, seconds, tests: [...tests] };
+  const row = { key, file, line: m.line, op: m.op, original: m.original.slice(0, 120), replacement: m.replacement.slice(0, 120), status, seconds, tests: [...tests], ...(failed.length ? { failed } : {}) };
   appendFileSync(resultsFile, `${JSON.stringify(row)}\n`);
   console.log(status.padEnd(9), `${seconds}s`.padStart(4), `${file}:${m.line}`, m.op, JSON.stringify(m.original.slice(0, 60)), "→", JSON.stringify(m.replacement.slice(0, 40)));
 }

@@ -96,7 +96,8 @@ export function parseCommand(argv: readonly string[]): Command {
   const [first, ...rest] = loose.positionals;
   const given = loose.tokens.filter((t) => t.kind === "option").map((t) => ({ name: t.name, raw: t.rawName }));
   if (!first) {
-    if (given.some((o) => o.name === "version")) return { ...defaults("status"), version: true };
+    // `--version --json` prints the version as JSON (as run-cli promises): keep the flag.
+    if (given.some((o) => o.name === "version")) return { ...defaults("status"), version: true, json: given.some((o) => o.name === "json") };
     if (given.some((o) => o.name === "help") || given.length === 0) return { ...defaults("status"), help: true, helpFor: "general" };
     throw new UsageError(`no command given; run \`ydtb-db --help\` for the list`);
   }

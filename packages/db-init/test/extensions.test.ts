@@ -84,11 +84,15 @@ describeDatabases("manifest extensions", (target) => {
     const db = await fresh(true);
     const manifests = [core, searchPackage(["pg_trgm"])];
     expect(neededExtensions(manifests)).toEqual(["pg_trgm"]);
+    const trgm = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'pg_trgm'`))[0]!.n;
+    // A dry run checks that the extension is available and creates nothing.
+    expect((await initDatabase({ db, manifests, migrate: { dryRun: true } })).report.ok).toBe(true);
+    expect(await ensureExtensions(db, manifests, { dryRun: true })).toEqual([]);
+    expect(await trgm()).toBe(0);
     const { report } = await initDatabase({ db, manifests });
     expect(report.ok).toBe(true);
     expect(report.steps.map((s) => s.id)).toContain("0000_search");
-    const [ext] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'pg_trgm'`);
-    expect(ext!.n).toBe(1);
+    expect(await trgm()).toBe(1);
     const [idx] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'ydtb_search_items_title_trgm_idx'`);
     expect(idx!.n).toBe(1);
     // Installed: nothing to create on the next boot.

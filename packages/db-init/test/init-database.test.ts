@@ -5,6 +5,7 @@ import { createNote, listNotes } from "@ydtb/basic";
 import coreDatabase from "@ydtb/db-core/database";
 import { workspaceIdColumn, workspaces } from "@ydtb/db-core";
 import { defineDatabase } from "@ydtb/db-registry";
+import { validateManifests } from "@ydtb/db-validate";
 import { describeDatabases } from "@ydtb/test-db";
 import { InitFailedError, initDatabase } from "../src/index.ts";
 import { repoRoot, workspaceManifests } from "./helpers.ts";
@@ -66,6 +67,11 @@ describeDatabases("initDatabase", (target) => {
     expect(error.report.failedPhase).toBe("validate");
     expect(new Set(error.report.errors.map((d) => d.package))).toEqual(new Set(["@ydtb/leaky"]));
     expect(error.report.errors.map((d) => d.rule)).toContain("workspace-column");
+    // Exactly the validator's diagnostics, in its order, split by severity; the cause holds the errors.
+    const validated = validateManifests([coreDatabase, leaky]).packages.flatMap((p) => p.diagnostics);
+    expect([error.report.errors, error.report.warnings]).toEqual([validated.filter((d) => d.severity === "error"), validated.filter((d) => d.severity !== "error")]);
+    expect(error.report.warnings.length).toBeGreaterThan(0);
+    expect((error.cause as { diagnostics: unknown }).diagnostics).toEqual(error.report.errors);
     expect(await tableNames(db)).toEqual([]);
   });
 

@@ -147,5 +147,8 @@ describeDatabases("initDatabase phases", (target) => {
     const error = await failure(initDatabase({ db, manifests, migrate: { fingerprints: false } }));
     expect([error.report.ok, error.report.failedPhase, error.report.steps, error.report.tools]).toEqual([false, "sync", [], undefined]);
     expect(error.message).toStartWith("syncing tools failed: ");
+    // The report carries the sync error's own code and message, and the error its cause.
+    expect(error.report.error).toEqual({ code: "TOOL_SYNC_FAILED", message: (error.cause as Error).message });
+    expect(error.report.error?.message).toContain('relation "ydtb_tools" does not exist');
   });
 });

@@ -91,7 +91,11 @@ describe("parseCommand, exactly", () => {
   test("targets and drizzle tables", () => {
     expect(parseTarget("@ydtb/basic@1.2.3-beta.1")).toEqual({ package: "@ydtb/basic", version: "1.2.3-beta.1" });
     expect(parseTarget("plain@2.0.0")).toEqual({ package: "plain", version: "2.0.0" });
+    expect(parseTarget("a@0.1.0")).toEqual({ package: "a", version: "0.1.0" });
     expect(() => parseTarget("@1.0.0")).toThrow(UsageError);
+    // No "@" at all: a bare version is not a target (no package), nor a bare scoped name.
+    expect(() => parseTarget("1.0.0")).toThrow(UsageError);
+    expect(() => parseTarget("@ydtb/basic")).toThrow(UsageError);
     expect(parseDrizzleTable("__drizzle_migrations")).toEqual({ schema: "drizzle", table: "__drizzle_migrations" });
     expect(parseDrizzleTable("@ydtb/basic=public.log")).toEqual({ package: "@ydtb/basic", schema: "public", table: "log" });
     expect(() => parseDrizzleTable("1bad.log")).toThrow(UsageError);

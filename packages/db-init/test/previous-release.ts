@@ -5,7 +5,8 @@ import { copyWorkspace } from "./helpers.ts";
 /**
  * A workspace copy holding the previous release of `@ydtb/basic` (1.0.0): the repository's
  * package with the 1.1.0 migration (`0001_pinned`), its down, snapshot, journal entry and
- * attribution removed, and the `pinned` column and index gone from the schema. With `version`
+ * attribution removed, the `pinned` column and index gone from the schema, and its tool's icon
+ * another. With `version`
  * its package.json says another version (e.g. "1.1.0": the 1.1.0 code with its migration file
  * deleted). Remove it with `removeWorkspace`.
  *
@@ -28,6 +29,7 @@ export function previousReleaseWorkspace(options: { readonly version?: string } 
   writeFileSync(join(basic, "migrations.versions.json"), JSON.stringify({ "1.0.0": ["0000_notes"] }, null, 2));
   edit("package.json", (text) => JSON.stringify({ ...(JSON.parse(text) as object), version: options.version ?? "1.0.0" }, null, 2));
   edit("src/schema.ts", withoutLines(/pinned/));
-  edit("src/database.ts", withoutLines(/pinned/));
+  // The previous release drew its tool with another icon: a boot of it must not undo the later release's.
+  edit("src/database.ts", (text) => withoutLines(/pinned/)(text).replace('icon: "sticky-note"', 'icon: "sticky-note-1.0"'));
   return root;
 }

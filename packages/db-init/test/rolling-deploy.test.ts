@@ -40,6 +40,9 @@ describeDatabases("the previous release boots against a database the next releas
     expect(report.ahead).toEqual([{ package: "@ydtb/basic", codeVersion: "1.0.0", databaseVersion: "1.1.0", migrations: [{ id: "0001_pinned", version: "1.1.0" }] }]);
     expect(report.packages.find((p) => p.name === "@ydtb/basic")).toMatchObject({ version: "1.0.0", databaseVersion: "1.1.0" });
     expect(migration.plan.conflicts).toEqual([]);
+    // Its tools are the later release's: neither updated to 1.0.0's icon nor deactivated.
+    expect(report.tools).toEqual({ inserted: 0, updated: 0, deactivated: 0 });
+    expect(await db.query(`SELECT id, icon, is_active FROM ydtb_tools`)).toEqual([{ id: "notes", icon: "sticky-note", is_active: true }]);
 
     // The 1.0.0 code's writes work on the 1.1.0 schema (the new column has a default).
     await db.exec(`INSERT INTO ydtb_workspaces (id, name, slug) VALUES ('w1', 'W', 'w')`);
