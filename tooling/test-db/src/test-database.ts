@@ -1,6 +1,5 @@
-import { PGlite } from "@electric-sql/pglite";
 import { openDatabase, type Database, type DatabaseKind } from "@ydtb/db-client";
-import { emptyPgliteSnapshot } from "./pglite-snapshot.ts";
+import { returnPglite, takePglite } from "./pglite-pool.ts";
 import { createServerDatabase } from "./server-databases.ts";
 
 /** A database made for one test; `dispose()` closes it and, on the server, drops it. */
@@ -17,8 +16,9 @@ export interface TestDatabaseOptions {
 }
 
 /**
- * Creates an empty database of the given kind: a PGlite started from the cached empty snapshot,
- * or a fresh database on the test server.
+ * Creates an empty database of the given kind: a PGlite (one a finished test used and that was
+ * emptied, else one started from the cached empty snapshot; see `pglite-pool.ts`), or a fresh
+ * database on the test server.
  *
  * @example
  * const db = await createTestDatabase("postgres");
@@ -31,12 +31,12 @@ export async function createTestDatabase(kind: DatabaseKind, options: TestDataba
     return Object.assign(db, { dispose: () => db.close() });
   }
   if (kind === "pglite") {
-    const pg = await PGlite.create({ loadDataDir: await emptyPgliteSnapshot() });
+    const pg = await takePglite();
     const db = await openDatabase({ pglite: pg });
     return Object.assign(db, {
       async dispose() {
         await db.close();
-        await pg.close();
+        await returnPglite(pg);
       },
     });
   }
