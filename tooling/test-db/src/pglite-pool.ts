@@ -1,5 +1,7 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { emptyPgliteSnapshot } from "./pglite-snapshot.ts";
+import { emptyPgliteSnapshot, pgliteVersion, SNAPSHOT_CACHE_DIR } from "./pglite-snapshot.ts";
 
 /**
  * Reused PGlite instances. Starting a PGlite, even from the empty snapshot, costs about 1.5 s
@@ -27,9 +29,31 @@ export async function takePglite(): Promise<PGlite> {
   const reused = idle.pop();
   if (reused) return reused;
   const pg = await PGlite.create({ loadDataDir: await emptyPgliteSnapshot() });
-  pristine ??= catalogFingerprint(pg);
+  pristine ??= cachedFingerprint(pg);
   await pristine;
   return pg;
+}
+
+/**
+ * The fingerprint of a new PGlite, kept beside the snapshot (keyed by the PGlite version and by
+ * the text of {@link catalogFingerprint}, so a changed fingerprint is never compared with an
+ * old one), else computed on `pg`, which no test has touched yet.
+ */
+async function cachedFingerprint(pg: PGlite): Promise<string> {
+  const key = Bun.hash(catalogFingerprint.toString() + resetPglite.toString()).toString(36);
+  const file = join(SNAPSHOT_CACHE_DIR, `empty-pglite-${pgliteVersion()}-${key}.fingerprint`);
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    // Not cached yet (ENOENT) is the expected case: computed and written below; anything else is a fault.
+    if ((error as { code?: string }).code !== "ENOENT") throw new Error(`reading ${file} failed`, { cause: error });
+  }
+  const print = await catalogFingerprint(pg);
+  mkdirSync(SNAPSHOT_CACHE_DIR, { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, print);
+  renameSync(partial, file);
+  return print;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { openDatabase, type Database, type DatabaseKind } from "@ydtb/db-client";
 import { returnPglite, takePglite } from "./pglite-pool.ts";
-import { createServerDatabase } from "./server-databases.ts";
+import { createServerDatabase, type ServerTestDatabase } from "./server-databases.ts";
+import { returnServerDatabase, takeServerDatabase } from "./server-pool.ts";
 
 /** A database made for one test; `dispose()` closes it and, on the server, drops it. */
 export interface TestDatabase extends Database {
@@ -15,6 +16,17 @@ export interface TestDatabaseOptions {
   readonly extensions?: readonly string[];
 }
 
+/** How a server database is had and given back: made and dropped, or pooled within a suite (`server-pool.ts`). */
+interface ServerSource {
+  take(): Promise<ServerTestDatabase>;
+  give(db: ServerTestDatabase): Promise<void>;
+}
+
+const ownDatabase: ServerSource = { take: () => createServerDatabase(), give: (db) => db.drop() };
+
+/** The pool of `server-pool.ts`: only for suites whose `afterAll` drops its idle databases (`describeDatabases`). */
+export const pooledDatabase: ServerSource = { take: takeServerDatabase, give: returnServerDatabase };
+
 /**
  * Creates an empty database of the given kind: a PGlite (one a finished test used and that was
  * emptied, else one started from the cached empty snapshot; see `pglite-pool.ts`), or a fresh
@@ -24,7 +36,12 @@ export interface TestDatabaseOptions {
  * const db = await createTestDatabase("postgres");
  * try { ... } finally { await db.dispose(); }
  */
-export async function createTestDatabase(kind: DatabaseKind, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+export function createTestDatabase(kind: DatabaseKind, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  return openTestDatabase(kind, options, ownDatabase);
+}
+
+/** {@link createTestDatabase}, the server database coming from `source`. */
+export async function openTestDatabase(kind: DatabaseKind, options: TestDatabaseOptions, source: ServerSource): Promise<TestDatabase> {
   if (kind === "pglite" && options.extensions?.length) {
     // Extensions are loaded when PGlite starts, so the empty snapshot cannot be reused: db-client loads them by name.
     const db = await openDatabase({ extensions: options.extensions });
@@ -40,7 +57,7 @@ export async function createTestDatabase(kind: DatabaseKind, options: TestDataba
       },
     });
   }
-  const server = await createServerDatabase();
+  const server = await source.take();
   let db: Database;
   try {
     db = await openDatabase({ url: server.url });
@@ -52,7 +69,7 @@ export async function createTestDatabase(kind: DatabaseKind, options: TestDataba
     url: server.url,
     async dispose() {
       await db.close();
-      await server.drop();
+      await source.give(server);
     },
   });
 }
