@@ -1,4 +1,6 @@
-import { openDatabase, type Database, type DatabaseKind } from "@ydtb/db-client";
+import { PGlite } from "@electric-sql/pglite";
+import { loadPgliteExtensions, openDatabase, type Database, type DatabaseKind } from "@ydtb/db-client";
+import { emptyPgliteSnapshot } from "./pglite-snapshot.ts";
 import { returnPglite, takePglite } from "./pglite-pool.ts";
 import { createServerDatabase, type ServerTestDatabase } from "./server-databases.ts";
 import { returnServerDatabase, takeServerDatabase } from "./server-pool.ts";
@@ -43,9 +45,17 @@ export function createTestDatabase(kind: DatabaseKind, options: TestDatabaseOpti
 /** {@link createTestDatabase}, the server database coming from `source`. */
 export async function openTestDatabase(kind: DatabaseKind, options: TestDatabaseOptions, source: ServerSource): Promise<TestDatabase> {
   if (kind === "pglite" && options.extensions?.length) {
-    // Extensions are loaded when PGlite starts, so the empty snapshot cannot be reused: db-client loads them by name.
-    const db = await openDatabase({ extensions: options.extensions });
-    return Object.assign(db, { dispose: () => db.close() });
+    // Extensions are loaded when PGlite starts, so such an instance is never pooled: a later
+    // test must not find an extension it did not ask for. It starts from the empty snapshot
+    // all the same (extension modules live outside the data directory).
+    const pg = await PGlite.create({ loadDataDir: await emptyPgliteSnapshot(), extensions: await loadPgliteExtensions(options.extensions) });
+    const db = await openDatabase({ pglite: pg });
+    return Object.assign(db, {
+      async dispose() {
+        await db.close();
+        await pg.close();
+      },
+    });
   }
   if (kind === "pglite") {
     const pg = await takePglite();
