@@ -22,3 +22,4 @@ export {
   openDatabase,
   type OpenDatabaseOptions,
 } from "./open-database.ts";
+export { loadExtensions as loadPgliteExtensions } from "./open-pglite.ts";

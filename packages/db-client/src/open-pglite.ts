@@ -56,9 +56,13 @@ export async function openPglite(target: PgliteTarget): Promise<Database> {
 
 /**
  * Imports PGlite's contrib modules by extension name (`uuid-ossp` is `contrib/uuid_ossp`;
- * `vector` is `@electric-sql/pglite/vector`). Throws `UnknownExtensionError` for one PGlite lacks.
+ * `vector` is `@electric-sql/pglite/vector`), for `PGlite.create({ extensions })`. Throws
+ * `UnknownExtensionError` for one PGlite lacks.
+ *
+ * @example
+ * const pg = await PGlite.create({ loadDataDir, extensions: await loadExtensions(["pg_trgm"]) });
  */
-async function loadExtensions(names: readonly string[]): Promise<Record<string, Extension>> {
+export async function loadExtensions(names: readonly string[]): Promise<Record<string, Extension>> {
   const loaded: Record<string, Extension> = {};
   for (const name of names) {
     const key = name.replaceAll("-", "_");

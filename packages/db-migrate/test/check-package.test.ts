@@ -1,15 +1,27 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { DatabaseManifest } from "@ydtb/db-registry";
 import { bindManifest } from "@ydtb/db-registry";
-import { checkPackage } from "../src/index.ts";
+import { createTestDatabase } from "@ydtb/test-db";
+import { checkPackage, type CheckOptions } from "../src/index.ts";
 import { basicManifest, coreManifest, removeTempDirs, tempDir } from "./fixtures/fixture-packages.ts";
 
 afterAll(removeTempDirs);
 
+/** checkPackage on an empty PGlite from @ydtb/test-db (its own default, a new in-memory PGlite, runs initdb; `ydtb-db check` in db-init's tests takes that path). */
+async function check(manifest: DatabaseManifest, all: readonly DatabaseManifest[], options: CheckOptions = {}) {
+  const database = await createTestDatabase("pglite");
+  try {
+    return await checkPackage(manifest, all, { ...options, database });
+  } finally {
+    await database.dispose();
+  }
+}
+
 describe("checkPackage (scratch PGlite)", () => {
   test("@ydtb/basic: up → down → up gives the same schema for each migration, and no drift", async () => {
-    const result = await checkPackage(basicManifest, [coreManifest, basicManifest]);
+    const result = await check(basicManifest, [coreManifest, basicManifest]);
     expect(result.upDownUp).toEqual([
       { id: "0000_notes", ok: true },
       { id: "0001_pinned", ok: true },
@@ -21,7 +33,7 @@ describe("checkPackage (scratch PGlite)", () => {
 
   test("afterMigrations sees the package migrated, and its findings fail the check", async () => {
     const seen: string[] = [];
-    const result = await checkPackage(basicManifest, [coreManifest, basicManifest], {
+    const result = await check(basicManifest, [coreManifest, basicManifest], {
       afterMigrations: async (db, manifest) => {
         const [row] = await db.query<{ forced: boolean }>(`SELECT relforcerowsecurity AS forced FROM pg_class WHERE relname = 'ydtb_basic_notes'`);
         seen.push(`${manifest.packageName} ${row?.forced}`);
@@ -45,7 +57,7 @@ describe("checkPackage (scratch PGlite)", () => {
     writeFileSync(join(dir, "drizzle/0000_notes.down.sql"), 'DROP TABLE IF EXISTS "ydtb_basic_note_tags";\n--> statement-breakpoint\nDROP TABLE IF EXISTS "ydtb_basic_notes";');
     const broken = bindManifest(basicManifest, { packageDir: dir });
 
-    const result = await checkPackage(broken, [coreManifest, broken]);
+    const result = await check(broken, [coreManifest, broken]);
     expect(result.ok).toBe(false);
     const [step] = result.upDownUp;
     expect(step!.ok).toBe(false);

@@ -5,7 +5,7 @@ import { generatePolicyMigration, RUNTIME_ROLE, withWorkspace } from "@ydtb/db-a
 import { sql } from "drizzle-orm";
 import type { DatabaseManifest } from "@ydtb/db-registry";
 import { checkPackage, migrate } from "@ydtb/db-migrate";
-import { describeDatabases } from "@ydtb/test-db";
+import { createTestDatabase, describeDatabases } from "@ydtb/test-db";
 import { validateManifests } from "../src/index.ts";
 import { coreDatabase } from "./builders.ts";
 import { writeViewsPackage } from "./views-package.ts";
@@ -34,7 +34,9 @@ describe("views, materialized views and schemas in a schema module", () => {
   });
 
   test("check: every migration up → down → up, and no drift between the schema and drizzle-kit's snapshot", async () => {
-    const result = await checkPackage(manifest, [coreDatabase, manifest]);
+    // On an empty PGlite from @ydtb/test-db: checkPackage's own default runs initdb for a new one.
+    const database = await createTestDatabase("pglite");
+    const result = await checkPackage(manifest, [coreDatabase, manifest], { database }).finally(() => database.dispose());
     expect(result.drift).toEqual({ ok: true, sql: [] });
     expect(result.upDownUp.filter((s) => !s.ok)).toEqual([]);
     expect(result.ok).toBe(true);

@@ -1,18 +1,22 @@
 import { afterAll, afterEach, describe } from "bun:test";
 import type { DatabaseKind } from "@ydtb/db-client";
-import { closeServerConnections } from "./server-databases.ts";
+import { closeTestServer } from "./server-pool.ts";
 import { ALL_DATABASE_KINDS, serverUrl } from "./server-url.ts";
-import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from "./test-database.ts";
+import { openTestDatabase, pooledDatabase, type TestDatabase, type TestDatabaseOptions } from "./test-database.ts";
 
 /** What {@link describeDatabases} hands each suite. */
 export interface DatabaseTarget {
   readonly kind: DatabaseKind;
-  /** A new, empty database, disposed after the current test. */
+  /**
+   * An empty database, disposed after the current test. On the server it may be one an earlier
+   * test of the suite used, emptied (see `server-pool.ts`); on PGlite, one an earlier test of
+   * the process used (see `pglite-pool.ts`).
+   */
   fresh(options?: TestDatabaseOptions): Promise<TestDatabase>;
 }
 
-/** Closes this process's server connections; registered automatically by {@link describeDatabases}. */
-export const closeTestServer = closeServerConnections;
+/** Drops this process's idle test databases and closes its server connections; registered automatically by {@link describeDatabases}. */
+export { closeTestServer };
 
 /**
  * Declares `body` once per database kind (`[pglite]`, `[postgres]`), each test getting fresh
@@ -42,7 +46,7 @@ export function describeDatabases(title: string, body: (target: DatabaseTarget) 
       body({
         kind,
         async fresh(options?: TestDatabaseOptions) {
-          const db = await createTestDatabase(kind, options);
+          const db = await openTestDatabase(kind, options ?? {}, pooledDatabase);
           open.push(db);
           return db;
         },

@@ -5,3 +5,4 @@ export { ALL_DATABASE_KINDS, databaseKinds, serverUrl } from "./server-url.ts";
 export { GUARDED_DATABASE_PREFIX, sweepStaleDatabases, TEST_DATABASE_COMMENT, TEST_DATABASE_LOCK_CLASS, TEST_DATABASE_PREFIX, type SweepResult } from "./sweep-stale-databases.ts";
 export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from "./test-database.ts";
 export { createPgliteDataDir, DEFAULT_DATA_DIR_PREFIX, seedPgliteDataDir } from "./pglite-data-dir.ts";
+export { catalogFingerprint, closeIdlePglites, resetPglite, returnPglite, takePglite } from "./pglite-pool.ts";

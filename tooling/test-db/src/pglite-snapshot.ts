@@ -6,7 +6,8 @@ import { PGlite } from "@electric-sql/pglite";
 /** Where the empty-database snapshot is kept between processes: `node_modules/.cache/ydtb-test-db`. */
 export const SNAPSHOT_CACHE_DIR = join(dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite/package.json")), "../../.cache/ydtb-test-db");
 
-const pgliteVersion = (): string =>
+/** The installed PGlite's version: the key of the cached snapshot. */
+export const pgliteVersion = (): string =>
   (JSON.parse(readFileSync(createRequire(import.meta.url).resolve("@electric-sql/pglite/package.json"), "utf8")) as { version: string }).version;
 
 let snapshot: Promise<Blob> | undefined;

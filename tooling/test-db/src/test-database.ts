@@ -1,7 +1,9 @@
 import { PGlite } from "@electric-sql/pglite";
-import { openDatabase, type Database, type DatabaseKind } from "@ydtb/db-client";
+import { loadPgliteExtensions, openDatabase, type Database, type DatabaseKind } from "@ydtb/db-client";
 import { emptyPgliteSnapshot } from "./pglite-snapshot.ts";
-import { createServerDatabase } from "./server-databases.ts";
+import { returnPglite, takePglite } from "./pglite-pool.ts";
+import { createServerDatabase, type ServerTestDatabase } from "./server-databases.ts";
+import { returnServerDatabase, takeServerDatabase } from "./server-pool.ts";
 
 /** A database made for one test; `dispose()` closes it and, on the server, drops it. */
 export interface TestDatabase extends Database {
@@ -16,22 +18,37 @@ export interface TestDatabaseOptions {
   readonly extensions?: readonly string[];
 }
 
+/** How a server database is had and given back: made and dropped, or pooled within a suite (`server-pool.ts`). */
+interface ServerSource {
+  take(): Promise<ServerTestDatabase>;
+  give(db: ServerTestDatabase): Promise<void>;
+}
+
+const ownDatabase: ServerSource = { take: () => createServerDatabase(), give: (db) => db.drop() };
+
+/** The pool of `server-pool.ts`: only for suites whose `afterAll` drops its idle databases (`describeDatabases`). */
+export const pooledDatabase: ServerSource = { take: takeServerDatabase, give: returnServerDatabase };
+
 /**
- * Creates an empty database of the given kind: a PGlite started from the cached empty snapshot,
- * or a fresh database on the test server.
+ * Creates an empty database of the given kind: a PGlite (one a finished test used and that was
+ * emptied, else one started from the cached empty snapshot; see `pglite-pool.ts`), or a fresh
+ * database on the test server.
  *
  * @example
  * const db = await createTestDatabase("postgres");
  * try { ... } finally { await db.dispose(); }
  */
-export async function createTestDatabase(kind: DatabaseKind, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+export function createTestDatabase(kind: DatabaseKind, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  return openTestDatabase(kind, options, ownDatabase);
+}
+
+/** {@link createTestDatabase}, the server database coming from `source`. */
+export async function openTestDatabase(kind: DatabaseKind, options: TestDatabaseOptions, source: ServerSource): Promise<TestDatabase> {
   if (kind === "pglite" && options.extensions?.length) {
-    // Extensions are loaded when PGlite starts, so the empty snapshot cannot be reused: db-client loads them by name.
-    const db = await openDatabase({ extensions: options.extensions });
-    return Object.assign(db, { dispose: () => db.close() });
-  }
-  if (kind === "pglite") {
-    const pg = await PGlite.create({ loadDataDir: await emptyPgliteSnapshot() });
+    // Extensions are loaded when PGlite starts, so such an instance is never pooled: a later
+    // test must not find an extension it did not ask for. It starts from the empty snapshot
+    // all the same (extension modules live outside the data directory).
+    const pg = await PGlite.create({ loadDataDir: await emptyPgliteSnapshot(), extensions: await loadPgliteExtensions(options.extensions) });
     const db = await openDatabase({ pglite: pg });
     return Object.assign(db, {
       async dispose() {
@@ -40,7 +57,17 @@ export async function createTestDatabase(kind: DatabaseKind, options: TestDataba
       },
     });
   }
-  const server = await createServerDatabase();
+  if (kind === "pglite") {
+    const pg = await takePglite();
+    const db = await openDatabase({ pglite: pg });
+    return Object.assign(db, {
+      async dispose() {
+        await db.close();
+        await returnPglite(pg);
+      },
+    });
+  }
+  const server = await source.take();
   let db: Database;
   try {
     db = await openDatabase({ url: server.url });
@@ -52,7 +79,7 @@ export async function createTestDatabase(kind: DatabaseKind, options: TestDataba
     url: server.url,
     async dispose() {
       await db.close();
-      await server.drop();
+      await source.give(server);
     },
   });
 }

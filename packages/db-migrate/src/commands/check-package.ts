@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openDatabase, type SqlSession } from "@ydtb/db-client";
+import { openDatabase, type Database, type SqlSession } from "@ydtb/db-client";
 import { migrationsFolder, type DatabaseManifest } from "@ydtb/db-registry";
 import { buildPackageGraph, dependenciesOf } from "../graph/package-graph.ts";
 import { loadPackageMigrations } from "../load/load-migrations.ts";
@@ -40,6 +40,11 @@ export interface CheckOptions {
    * (empty when fine): how `ydtb-db check` adds `@ydtb/db-access`'s row-level-security drift.
    */
   readonly afterMigrations?: (db: SqlSession, manifest: DatabaseManifest) => Promise<readonly string[]>;
+  /**
+   * An empty database to check on instead of a new in-memory PGlite (which runs initdb); the
+   * caller owns it and it is left open. Tests pass one from `@ydtb/test-db`.
+   */
+  readonly database?: Database;
 }
 
 /**
@@ -61,7 +66,7 @@ export async function checkPackage(manifest: DatabaseManifest, allManifests: rea
   const loaded = loadPackageMigrations(manifest);
   const upDownUp: UpDownUpResult[] = [];
   let catalog: readonly string[] | undefined;
-  const db = await openDatabase();
+  const db = options.database ?? (await openDatabase());
   try {
     await migrate(db, others.filter((m) => needed.has(m.packageName)));
     for (const m of loaded.migrations) {
@@ -89,7 +94,7 @@ export async function checkPackage(manifest: DatabaseManifest, allManifests: rea
     }
     if (options.afterMigrations && upDownUp.every((s) => s.ok)) catalog = await options.afterMigrations(db, manifest);
   } finally {
-    await db.close();
+    if (!options.database) await db.close();
   }
   const drift = await schemaDrift(manifest);
   const ok = upDownUp.every((s) => s.ok) && ("skipped" in drift || drift.ok) && !catalog?.length;
