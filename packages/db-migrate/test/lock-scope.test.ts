@@ -20,7 +20,7 @@ describeServer("what the migration lock covers", () => {
       });
       await isHeld;
       try {
-        // Advisory locks are cluster-wide: the key must name the database.
+        // PostgreSQL scopes advisory locks to their database; the key names it as well.
         expect((await migrate(b, [coreManifest], { lockTimeoutMs: 5_000 })).applied).toBe(3);
         expect(await withMigrationLock(a, { historyTable: "fx_other_history", lockTimeoutMs: 5_000 }, async () => "other table")).toBe("other table");
         const same = await withMigrationLock(a, { lockTimeoutMs: 200 }, async () => "ran").catch((e: unknown) => e);
