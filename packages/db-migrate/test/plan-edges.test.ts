@@ -82,4 +82,12 @@ describe("schema versions and conflicts", () => {
     expect(plan.conflicts.map((c) => `${c.kind} ${c.id}`)).toEqual(["checksum-mismatch 0001_b", "missing-file 0005_gone", "missing-file 0009_gone"]);
     expect(plan.steps).toEqual([]);
   });
+
+  test("duplicate ids are reported in migration order, each naming both positions", () => {
+    const dup = pkg("@ydtb/basic", { migrations: ["0000_a", "0001_b", "0000_a", "0001_b"] });
+    expect(planMigrations({ packages: [core, dup], applied: coreDone }).conflicts.map((c) => [c.kind, c.id, c.message.includes(c.id === "0000_a" ? "positions 1 and 3" : "positions 2 and 4")])).toEqual([
+      ["duplicate-id", "0000_a", true],
+      ["duplicate-id", "0001_b", true],
+    ]);
+  });
 });

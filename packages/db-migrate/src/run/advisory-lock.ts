@@ -8,7 +8,8 @@ const LOCK_NOT_AVAILABLE = "55P03";
 
 /**
  * The PostgreSQL migration lock: a session advisory lock keyed by
- * `hashtextextended(current_database() || ':' || name, 0)` (advisory locks are cluster-wide).
+ * `hashtextextended(current_database() || ':' || name, 0)` (PostgreSQL already scopes advisory
+ * locks to their database: the database's name in the key is redundant, and harmless).
  * `acquire` sends `SET LOCAL lock_timeout` and `pg_advisory_lock` in one simple-protocol
  * message: its implicit transaction scopes the timeout to the wait (the session's own
  * `lock_timeout`, which the migrations' statements see, is untouched) while the session lock
