@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { index, integer, pgTable, primaryKey, text, uuid, varchar } from "drizzle-orm/pg-core";
+import { index, integer, pgEnum, pgTable, primaryKey, text, uuid, varchar } from "drizzle-orm/pg-core";
 import type { Diagnostic } from "@ydtb/db-registry";
 import { validateManifest } from "../src/index.ts";
 import { coreDatabase, pkg, scoped, workspaces } from "./builders.ts";
@@ -37,6 +37,15 @@ describe("shared-names", () => {
   test("an unprefixed index is reported at that index, not as a constraint", () => {
     const items = pgTable("ydtb_notes_items", { ...scoped() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), index("ws_idx").on(t.workspaceId)]);
     expect(of({ items }, "shared-names").map((d) => [d.table, d.index, d.constraint])).toEqual([["ydtb_notes_items", "ws_idx", undefined]]);
+  });
+
+  test("an unprefixed primary key is at that constraint; an enum is at no table and no constraint", () => {
+    const items = pgTable("ydtb_notes_items", { ...scoped() }, (t) => [primaryKey({ name: "items_pk", columns: [t.workspaceId, t.id] })]);
+    const mood = pgEnum("mood", ["a"]);
+    expect(of({ items, mood }, "shared-names").map((d) => [d.table, d.index, d.constraint])).toEqual([
+      [undefined, undefined, undefined],
+      ["ydtb_notes_items", undefined, "items_pk"],
+    ]);
   });
 });
 
