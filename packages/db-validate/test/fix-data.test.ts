@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { pgTable, primaryKey, text, uuid, varchar } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { foreignKey, pgEnum, pgTable, primaryKey, serial, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import type { Diagnostic } from "@ydtb/db-registry";
 import { validateManifest } from "../src/index.ts";
 import { coreDatabase, pkg, scoped, workspaces } from "./builders.ts";
@@ -125,5 +126,32 @@ describe("table-ownership", () => {
     expect(found.map((d) => [d.table, d.message])).toEqual([
       ["ydtb_notes_twin", 'Table "ydtb_notes_twin" is defined 2 times in the schema of "@ydtb/notes"; keep one pgTable("ydtb_notes_twin", …) and export it once.'],
     ]);
+  });
+});
+
+describe("fixes that cannot be mechanical, and the parts a message leaves out", () => {
+  const mood = pgEnum("ydtb_notes_mood", ["a"]);
+  const moods = pgTable("ydtb_notes_moods", { ...scoped(), mood: mood("mood").notNull() }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), uniqueIndex().on(t.workspaceId, t.mood)]);
+
+  test("a text column referencing an enum column gets a suggestion, not a builder it cannot name", () => {
+    const uses = pgTable("ydtb_notes_uses", { ...scoped(), mood: text("mood").notNull() }, (t) => [
+      primaryKey({ columns: [t.workspaceId, t.id] }),
+      foreignKey({ name: "ydtb_notes_uses_mood_fk", columns: [t.workspaceId, t.mood], foreignColumns: [moods.workspaceId, moods.mood] }),
+    ]);
+    const [d, ...rest] = only({ mood, moods, uses }, "foreign-key-type");
+    expect(rest).toEqual([]);
+    expect([d?.column, d?.fixes, d?.suggestion]).toEqual(["mood", undefined, '// mood: build it with the same enum or customType as "ydtb_notes_moods.mood"']);
+  });
+
+  test("an unnamed partial unique index gets workspace_id put first in its .on(…), its where kept", () => {
+    const uses = pgTable("ydtb_notes_uses", { ...scoped(), code: text("code") }, (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), uniqueIndex().on(t.code).where(sql`${t.code} IS NOT NULL`)]);
+    const [d] = only({ uses }, "unique-includes-workspace");
+    expect(d?.fixes).toEqual([{ edits: [{ kind: "first-on", table: "uses", entry: { call: "uniqueIndex", name: "ydtb_notes_uses_code_index", on: ["code"] }, column: "workspaceId" }] }]);
+  });
+
+  test("a serial key nothing references: the message ends at the advice, naming no referencing column", () => {
+    const counters = pgTable("ydtb_notes_counters", { workspaceId: scoped().workspaceId, n: serial("n").primaryKey() });
+    const [d] = only({ counters }, "column-types");
+    expect(d?.message).toEndWith("so each workspace sees how many rows the others create; use a random id.");
   });
 });

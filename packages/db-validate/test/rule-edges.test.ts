@@ -48,6 +48,16 @@ describe("the root of isolation, in @ydtb/core", () => {
   });
 });
 
+describe("table-ownership", () => {
+  test("a table another package claims is named with that package", () => {
+    const mine = pgTable("ydtb_notes_items", { ...scoped() });
+    const manifest = pkg("@ydtb/notes", { mine });
+    const message = (others: Parameters<typeof validateManifest>[1]) =>
+      validateManifest(manifest, others).diagnostics.filter((d) => d.rule === "table-ownership").map((d) => d.message.split(";")[0]);
+    expect(message([coreDatabase, pkg("@ydtb/other", { theirs: pgTable("ydtb_notes_items", { ...scoped() }) })])).toEqual(['Table "ydtb_notes_items" of "@ydtb/notes" is also claimed by "@ydtb/other"']);
+  });
+});
+
 describe("global-table-scope", () => {
   test("a global table referencing another package's workspace table (core's members) is an error too", () => {
     const badges = pgTable("ydtb_notes_badges", { code: text("code").primaryKey(), ws: varchar("ws", { length: 20 }).notNull(), userId: text("user_id").notNull() }, (t) => [
