@@ -1,5 +1,6 @@
 import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
+import { openDatabase } from "@ydtb/db-client";
 import { createPgliteDataDir, describeDatabases } from "@ydtb/test-db";
 import { runCli } from "../src/index.ts";
 import { captureIO, repoRoot } from "./helpers.ts";
@@ -71,5 +72,17 @@ describeDatabases("ydtb-db --package and failures on a database", (target) => {
     expect((await causes()).map((c) => [c.name, "stack" in c])).toEqual([["TypeError", false]]);
     const loud = await causes("--verbose");
     expect(loud.map((c) => [c.name, typeof c.stack === "string" && c.stack.includes("readStrictVersions")])).toEqual([["TypeError", true]]);
+
+    // repair --package accepts the changed checksums of that package only; then the rest; then nothing is left.
+    const direct = where[0] === "--database-url" ? await openDatabase({ url: where[1]! }) : await openDatabase({ dataDir: where[1]! });
+    try {
+      await direct.exec(`UPDATE ydtb_schema_migrations SET checksum = 'tampered' WHERE migration_id IN ('0000_notes', '0000_core')`);
+    } finally {
+      await direct.close();
+    }
+    const repaired = async (...extra: string[]) => ((await run(["repair", "--json", ...extra])).json().repaired as Json[]).map((r) => `${r.package} ${r.id} ${r.previous}`);
+    expect(await repaired("--package", "@ydtb/basic")).toEqual(["@ydtb/basic 0000_notes tampered"]);
+    expect(await repaired()).toEqual(["@ydtb/core 0000_core tampered"]);
+    expect((await run(["repair"])).out).toBe("no checksum differs: nothing to repair");
   });
 });
