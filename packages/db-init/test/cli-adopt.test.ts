@@ -1,9 +1,8 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase, type Database } from "@ydtb/db-client";
-import { describeDatabases } from "@ydtb/test-db";
+import { createPgliteDataDir, describeDatabases } from "@ydtb/test-db";
 import { migrate as drizzlePgliteMigrate } from "drizzle-orm/pglite/migrator";
 import { migrate as drizzlePostgresMigrate } from "drizzle-orm/postgres-js/migrator";
 import { runCli } from "../src/index.ts";
@@ -30,7 +29,7 @@ describeDatabases("ydtb-db baseline, resolve and rollback --package", (target) =
       await db.close();
       args = ["--database-url", (db as unknown as { url: string }).url];
     } else {
-      const dir = mkdtempSync(join(tmpdir(), "ydtb-cli-adopt-"));
+      const dir = await createPgliteDataDir("ydtb-cli-adopt-");
       dirs.push(dir);
       const db = await openDatabase({ dataDir: dir });
       try {

@@ -1,11 +1,9 @@
-import { afterAll, afterEach, expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { EMPTY_POLICY_STATE, policyMigrationSql } from "@ydtb/db-access";
-import { openDatabase, type Database } from "@ydtb/db-client";
+import type { Database } from "@ydtb/db-client";
 import { coreDatabase, workspaceIdColumn, workspaces } from "@ydtb/db-core";
 import { bindManifest, defineDatabase, type DatabaseManifest } from "@ydtb/db-registry";
 import { describeDatabases } from "@ydtb/test-db";
@@ -65,19 +63,10 @@ function searchPackage(extensions: readonly string[]): DatabaseManifest {
 }
 const core = bindManifest(coreDatabase, { packageDir: join(repoRoot, "packages/db-core") });
 
-const opened: (Database | PGlite)[] = [];
-afterEach(async () => {
-  for (const x of opened.splice(0).reverse()) await x.close();
-});
-
 describeDatabases("manifest extensions", (target) => {
   /** A fresh database; on PGlite, one started with or without the pg_trgm module. */
   async function fresh(loadTrgm: boolean): Promise<Database> {
-    if (target.kind === "postgres") return target.fresh();
-    const pg = await PGlite.create(loadTrgm ? { extensions: { pg_trgm } } : {});
-    const db = await openDatabase({ pglite: pg });
-    opened.push(pg, db);
-    return db;
+    return target.fresh(loadTrgm ? { extensions: ["pg_trgm"] } : {});
   }
 
   test("pg_trgm is created before the package's first migration, once", async () => {

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeDatabases } from "@ydtb/test-db";
+import { createPgliteDataDir, describeDatabases } from "@ydtb/test-db";
 import type { LintReport } from "@ydtb/db-lint";
 import { runCli } from "../src/index.ts";
 import { captureIO, copyWorkspace, removeWorkspace, repoRoot } from "./helpers.ts";
@@ -86,7 +85,7 @@ describeDatabases("ydtb-db lint --pending", (target) => {
       await db.close();
       args = ["--database-url", (db as unknown as { url: string }).url];
     } else {
-      const dir = mkdtempSync(join(tmpdir(), "ydtb-lint-"));
+      const dir = await createPgliteDataDir("ydtb-lint-");
       dataDirs.push(dir);
       args = ["--data-dir", dir];
     }

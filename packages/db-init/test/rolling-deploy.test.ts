@@ -1,9 +1,8 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseAheadError } from "@ydtb/db-migrate";
-import { describeDatabases } from "@ydtb/test-db";
+import { createPgliteDataDir, describeDatabases } from "@ydtb/test-db";
 import { initDatabase, InitFailedError, runCli } from "../src/index.ts";
 import { openDatabase } from "@ydtb/db-client";
 import { captureIO, copyWorkspace, removeWorkspace, repoRoot } from "./helpers.ts";
@@ -83,7 +82,7 @@ describeDatabases("ydtb-db status and migrate from the previous release's code",
       await db.close();
       args = ["--database-url", (db as unknown as { url: string }).url];
     } else {
-      const dir = mkdtempSync(join(tmpdir(), "ydtb-rolling-"));
+      const dir = await createPgliteDataDir("ydtb-rolling-");
       dirs.push(dir);
       args = ["--data-dir", dir];
     }
@@ -127,7 +126,7 @@ describeDatabases("ydtb-db migrate bounds lock waits", (target) => {
     writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal, null, 2));
 
     const db = await target.fresh();
-    const args = target.kind === "postgres" ? ["--database-url", (db as unknown as { url: string }).url] : ["--data-dir", mkdtempSync(join(tmpdir(), "ydtb-lockwait-"))];
+    const args = target.kind === "postgres" ? ["--database-url", (db as unknown as { url: string }).url] : ["--data-dir", await createPgliteDataDir("ydtb-lockwait-")];
     if (target.kind === "postgres") await db.close();
     else dirs.push(args[1]!);
     const c = captureIO();

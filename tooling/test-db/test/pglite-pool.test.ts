@@ -4,7 +4,13 @@ import { catalogFingerprint, closeIdlePglites, emptyPgliteSnapshot, resetPglite,
 
 afterAll(closeIdlePglites);
 
-/** Everything a test can leave behind that a reset must undo, in one script. */
+/** Everything a test can leave behind that a reset must undo: committed objects, then session state and an open transaction. */
+async function leaveLeftovers(pg: PGlite): Promise<void> {
+  await pg.exec(LEFTOVERS);
+  // Separately: a BEGIN inside the script above would make all of it one open transaction, which ROLLBACK alone undoes.
+  await pg.exec(`CREATE TEMP TABLE scratch (id int); SET search_path = app; SELECT pg_advisory_lock(1); BEGIN; INSERT INTO public.notes (body) VALUES ('in a transaction left open');`);
+}
+
 const LEFTOVERS = `
   CREATE ROLE ydtb_app NOLOGIN;
   CREATE SCHEMA app AUTHORIZATION ydtb_app;
@@ -16,19 +22,14 @@ const LEFTOVERS = `
   ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY;
   CREATE POLICY p ON public.notes USING (true);
   GRANT SELECT ON public.notes TO ydtb_app;
-  COMMENT ON TABLE public.notes IS 'x';
-  CREATE TEMP TABLE scratch (id int);
-  SET search_path = app;
-  SELECT pg_advisory_lock(1);
-  BEGIN;
-  INSERT INTO public.notes (body) VALUES ('in a transaction left open');`;
+  COMMENT ON TABLE public.notes IS 'x';`;
 
 test("an emptied PGlite has the catalogs of a new one, whatever the test left behind", async () => {
   const fresh = await PGlite.create({ loadDataDir: await emptyPgliteSnapshot() });
   const used = await PGlite.create({ loadDataDir: await emptyPgliteSnapshot() });
   try {
     const pristine = await catalogFingerprint(fresh);
-    await used.exec(LEFTOVERS);
+    await leaveLeftovers(used);
     expect(await catalogFingerprint(used)).not.toBe(pristine);
     await resetPglite(used);
     expect(await catalogFingerprint(used)).toBe(pristine);
@@ -41,7 +42,7 @@ test("an emptied PGlite has the catalogs of a new one, whatever the test left be
 
 test("a returned PGlite is handed to the next taker empty", async () => {
   const first = await takePglite();
-  await first.exec(LEFTOVERS);
+  await leaveLeftovers(first);
   await returnPglite(first);
   const second = await takePglite();
   try {
