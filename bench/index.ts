@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { generateWorkspace } from "./generate-workspace.ts";
 import { measureInProcess, peakRss, validationMs, type Figures } from "./in-process.ts";
 import { checkTargets, fmt, inProcessRows, markdownTable, textTable, wholeProcessRows, writeMarkdownBlock } from "./report.ts";
-import { formatRls, measureRls, rlsBenchSize } from "./rls.ts";
+import { formatRls, measureRls, rlsBenchSize, rlsTargets } from "./rls.ts";
 import { closeTargets } from "./targets.ts";
 import { measureWholeProcess, type ProcessFigures } from "./whole-process.ts";
 import { writeWorkspace } from "./write-workspace.ts";
@@ -83,8 +83,8 @@ async function main() {
     }
     const rssBytes = values["no-rss"] ? undefined : await peakRss(join(tmp, "rss"), label, serverUrl);
     const peakRssMb = rssBytes === undefined ? undefined : Math.round((rssBytes / 1024 / 1024) * 10) / 10;
-    const targets = checkTargets(figures, processes);
     const rls = await measureRls({ url: serverUrl, ...rlsBenchSize(runs) });
+    const targets = { ...checkTargets(figures, processes), ...rlsTargets(rls) };
     const load = (await Bun.file("/proc/loadavg").text().catch(() => "")).split(" ").slice(0, 3).join(" ");
     const results = {
       date: new Date().toISOString(),

@@ -15,6 +15,7 @@ import { migrate } from "@ydtb/db-migrate";
 import { discoverDatabasesOrThrow } from "@ydtb/db-registry";
 import { and, desc, eq } from "drizzle-orm";
 import postgres from "postgres";
+import type { TargetCheck } from "./report.ts";
 
 /** Options of {@link measureRls}. */
 export interface RlsBenchOptions {
@@ -32,6 +33,8 @@ export interface RlsBenchOptions {
 /** One database's figures for one query, in ms per query. */
 export interface RlsFigures {
   readonly kind: "postgres" | "pglite";
+  /** The query's key in {@link RLS_QUERIES}. */
+  readonly key: string;
   readonly query: string;
   /** Filtered by hand, one auto-committed statement, no policy applies. */
   readonly byHandMs: number;
@@ -79,10 +82,13 @@ const notesWithTags = (db: Orm, ws: string) =>
     .orderBy(desc(notes.createdAt));
 
 /** The queries measured: a notes screen's first page, and a whole workspace's notes (listNotes). */
-export const RLS_QUERIES: Readonly<Record<string, (db: Orm, ws: string) => Promise<unknown[]>>> = {
-  "50 newest notes with their tags": (db, ws) => notesWithTags(db, ws).limit(50),
-  "all notes of a workspace with their tags": (db, ws) => notesWithTags(db, ws),
+export const RLS_QUERIES: Readonly<Record<string, { readonly label: string; readonly run: (db: Orm, ws: string) => Promise<unknown[]> }>> = {
+  newest50: { label: "50 newest notes with their tags", run: (db, ws) => notesWithTags(db, ws).limit(50) },
+  all: { label: "all notes of a workspace with their tags", run: (db, ws) => notesWithTags(db, ws) },
 };
+
+/** The issue's target: withWorkspace at most this many times the same query by hand in a transaction (rlsRatio). */
+export const RLS_TARGET = 1.15;
 
 async function seed(db: Database, workspaces: number, perWorkspace: number): Promise<string[]> {
   const ids = Array.from({ length: workspaces }, (_, i) => `ws_${i}`);
@@ -107,7 +113,7 @@ async function measure(db: Database, app: Connections, kind: RlsFigures["kind"],
   await migrate(db, await discoverDatabasesOrThrow(root));
   const ids = await seed(db, options.workspaces, options.notesPerWorkspace);
   const out: RlsFigures[] = [];
-  for (const [query, run] of Object.entries(RLS_QUERIES)) out.push(await measureQuery(db, app, kind, ids, `${query} (${options.notesPerWorkspace} per workspace)`, run, options));
+  for (const [key, { label, run }] of Object.entries(RLS_QUERIES)) out.push({ key, ...(await measureQuery(db, app, kind, ids, `${label} (${options.notesPerWorkspace} per workspace)`, run, options)) });
   return out;
 }
 
@@ -119,7 +125,7 @@ async function measureQuery(
   query: string,
   run: (db: Orm, ws: string) => Promise<unknown[]>,
   options: Required<Omit<RlsBenchOptions, "url">>,
-): Promise<RlsFigures> {
+): Promise<Omit<RlsFigures, "key">> {
   const contenders = {
     byHand: (ws: string) => run(db.orm, ws),
     byHandInTransaction: (ws: string) => app.tx.orm.transaction((tx) => run(tx, ws)),
@@ -202,9 +208,28 @@ export async function measureRls(options: RlsBenchOptions = {}): Promise<RlsFigu
   return figures;
 }
 
+/**
+ * The rlsRatio of every query on every database against {@link RLS_TARGET}, for the bench's
+ * list of targets: `rlsVsTransaction_<db>_<query key>`.
+ *
+ * @example
+ * rlsTargets(await measureRls({ url })).rlsVsTransaction_postgres_newest50.reached; // true when ≤ 1.15×
+ */
+export function rlsTargets(figures: readonly RlsFigures[]): Record<string, TargetCheck> {
+  const out: Record<string, TargetCheck> = {};
+  for (const f of figures) {
+    out[`rlsVsTransaction_${f.kind}_${f.key}`] = {
+      target: `withWorkspace ≤ ${RLS_TARGET}× the same query by hand in a transaction: ${f.query} (${f.kind})`,
+      actual: `${f.rlsRatio.toFixed(2)}×`,
+      reached: f.rlsRatio <= RLS_TARGET,
+    };
+  }
+  return out;
+}
+
 /** The figures as a table for the terminal. */
 export function formatRls(figures: readonly RlsFigures[]): string {
-  const rows = [["query", "db", "by hand ms", "by hand in a tx ms", "withWorkspace ms", "vs tx (target ≤ 1.15×)", "vs bare", "rounds"]];
+  const rows = [["query", "db", "by hand ms", "by hand in a tx ms", "withWorkspace ms", `vs tx (target ≤ ${RLS_TARGET}×)`, "vs bare", "rounds"]];
   for (const f of figures) {
     rows.push([f.query, f.kind, f.byHandMs.toFixed(3), f.byHandInTransactionMs.toFixed(3), f.withWorkspaceMs.toFixed(3), `${f.rlsRatio.toFixed(2)}×`, `${f.totalRatio.toFixed(2)}×`, String(f.rounds)]);
   }

@@ -15,7 +15,7 @@ export const RUNTIME_ROLE = "ydtb_app";
  *
  * @example
  * // what withWorkspace runs first in its transaction:
- * // SELECT set_config('ydtb.workspace_id', $1, true)
+ * // BEGIN; SET LOCAL ROLE ydtb_app; SET LOCAL ydtb.workspace_id = 'ws_1'
  * WORKSPACE_SETTING; // "ydtb.workspace_id"
  */
 export const WORKSPACE_SETTING = "ydtb.workspace_id";

@@ -14,7 +14,7 @@ export interface WithWorkspaceOptions {
 
 /**
  * Runs `fn` in one transaction scoped to a workspace: the runtime role ({@link RUNTIME_ROLE})
- * and the workspace id are set transaction-locally (`set_config(…, true)`, never a session
+ * and the workspace id are set transaction-locally (`SET LOCAL`, never a session
  * `SET`, so a pooled connection carries nothing to its next user), and every workspace table's
  * policy then shows and accepts only that workspace's rows. `fn` gets a Drizzle transaction with
  * the caller's driver and schema; it commits when `fn` resolves and rolls back when it throws, and

@@ -32,7 +32,8 @@ describeServer("bench", () => {
       for (const value of [...Object.values(f.cold), ...Object.values(f.noop)]) expect(value).toBeGreaterThan(0);
     }
     expect(results.validation.tables).toBe(5 + 8);
-    expect(Object.keys(results.targets).sort()).toEqual(["coldVsFloor_1x1", "inProcessNoopVsDrizzle", "processNoopVsDrizzle"]);
+    // The RLS bench runs on the server only at this size (rlsBenchSize(1)): its two queries.
+    expect(Object.keys(results.targets).sort()).toEqual(["coldVsFloor_1x1", "inProcessNoopVsDrizzle", "processNoopVsDrizzle", "rlsVsTransaction_postgres_all", "rlsVsTransaction_postgres_newest50"]);
     expect(readFileSync(markdown, "utf8")).toContain("bench:begin");
   });
 });
