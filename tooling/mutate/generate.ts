@@ -86,7 +86,7 @@ export function mutantsOf(file: string): Mutant[] {
       if (name === "filter" || name === "where" || name === "sort" || name === "reverse" || name === "trim") {
         add(node, `drop-${name}`, receiver);
       }
-      const swapTo = METHOD_SWAPS[name];
+      const swapTo = Object.hasOwn(METHOD_SWAPS, name) ? METHOD_SWAPS[name] : undefined; // not "toString" of Object.prototype
       if (swapTo) add(node.expression.name, "swap-method", swapTo);
       if (name === "slice" && node.arguments[0] && ts.isNumericLiteral(node.arguments[0])) {
         add(node.arguments[0], "off-by-one", String(Number(node.arguments[0].text) + 1));
