@@ -52,3 +52,48 @@ test("a batch that throws is reported and the queue goes on", async () => {
   expect(crashes.map((e) => (e as Error).message)).toEqual(["boom"]);
   expect(ran).toEqual([["/x"], ["/y"]]);
 });
+
+test("close resolves only once the running batch has finished (so the database can close after it)", async () => {
+  let started!: () => void;
+  const running = new Promise<void>((r) => (started = r));
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let finished = false;
+  const queue = debounceQueue({
+    delayMs: 1,
+    onCrash: (error) => {
+      throw error;
+    },
+    run: async () => {
+      started();
+      await gate;
+      finished = true;
+    },
+  });
+  queue.add("/x");
+  await running;
+  const closed = queue.close().then(() => finished);
+  release();
+  expect(await closed).toBe(true);
+});
+
+test("the delay runs from the last change: a change after the first one's delay, but within the last one's, joins the batch", async () => {
+  const batches: string[][] = [];
+  const queue = debounceQueue({
+    delayMs: 400,
+    onCrash: (error) => {
+      throw error;
+    },
+    run: async (files) => {
+      batches.push([...files]);
+    },
+  });
+  // Timers fire in the order they are due, however late: b, c, d each come before the delay since the latest change ends.
+  queue.add("/a");
+  setTimeout(() => queue.add("/b"), 150);
+  setTimeout(() => queue.add("/c"), 300);
+  await new Promise<void>((r) => setTimeout(() => (queue.add("/d"), r()), 450));
+  await queue.idle();
+  await queue.close();
+  expect(batches).toEqual([["/a", "/b", "/c", "/d"]]);
+});

@@ -1,10 +1,10 @@
 import { afterAll, expect, test } from "bun:test";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { createTestDatabase, describeServer } from "@ydtb/test-db";
 import { fastMigrate } from "../src/stamp/fast-migrate.ts";
-import { initDatabase, type InitReport } from "../src/index.ts";
-import { copyWorkspace, removeWorkspace } from "./helpers.ts";
+import { initDatabase, runCli, type InitReport } from "../src/index.ts";
+import { addPackage, copyWorkspace, removeWorkspace } from "./helpers.ts";
 
 const copies: string[] = [];
 afterAll(() => copies.forEach(removeWorkspace));
@@ -27,9 +27,13 @@ describeServer("the no-op shortcut of ydtb-db migrate", () => {
     const url = (db as unknown as { url: string }).url;
     const root = copyWorkspace({ packages: ["db-core", "basic"] });
     copies.push(root);
+    // packages/basic-x sorts after packages/basic as a folder, before it as a file path ("-" < "/").
+    addPackage(root, "basicx");
+    renameSync(join(root, "packages/basicx"), join(root, "packages/basic-x"));
+    expect(await runCli(["fingerprint", "--root", root], capture().io as never)).toBe(0);
     try {
       const full = await initDatabase({ db, rootDir: root });
-      expect(full.report.applied).toBe(6);
+      expect(full.report.applied).toBe(8);
       const run = async (argv: string[], env: Record<string, string | undefined> = {}) => {
         const c = capture(env, join(root, "packages", "basic"));
         return { code: await fastMigrate(argv, c.io), out: c.out.join("\n") };

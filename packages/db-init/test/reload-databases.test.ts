@@ -50,6 +50,24 @@ describeDatabases("reloadDatabases", (target) => {
     expect(registry.get("@ydtb/basic")).not.toBe(before);
   });
 
+  test("a changed package's warnings are reported on it alone, not another package's", async () => {
+    const db = await target.fresh();
+    const root = copyWorkspace({ packages: ["db-core", "basic"] });
+    copies.push(root);
+    const undocument = (file: string, line: string) => writeFileSync(file, readFileSync(file, "utf8").replace(line, ""));
+    // core carries a documentation warning from the start; basic gets one in the change.
+    undocument(join(root, "packages/db-core/src/database.ts"), `name: "Display name.",`);
+    const { registry, report } = await initDatabase({ db, rootDir: root, mode: "development" });
+    expect(report.warnings.map((d) => d.package)).toContain("@ydtb/core");
+    const file = join(root, "packages/basic/src/database.ts");
+    undocument(file, `title: "Headline shown in lists.",`);
+    const events: WatchEvent[] = [];
+    await reloadDatabases({ db, rootDir: root, registry, emit: (e) => events.push(e) }, [file]);
+    const diagnostics = events.filter((e): e is Extract<WatchEvent, { kind: "diagnostics" }> => e.kind === "diagnostics");
+    expect(diagnostics.map((e) => [e.package, [...new Set(e.diagnostics.map((d) => d.package))]])).toEqual([["@ydtb/basic", ["@ydtb/basic"]]]);
+    expect(events.at(-1)).toEqual({ kind: "reloaded", ok: true, files: [file], packages: ["@ydtb/basic"] });
+  });
+
   test("a validation error refuses the change: the error names the package and phase, the registry and database keep the last good state", async () => {
     const db = await target.fresh();
     const root = copyWorkspace({ packages: ["db-core", "basic"] });
