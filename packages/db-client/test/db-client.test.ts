@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseInUseError, maskDatabaseUrl, Mutex, openDatabase, parseDatabaseUrl, PGLITE_LOCK_FILE } from "../src/index.ts";
@@ -9,6 +9,25 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 const tempDir = () => {
   const dir = mkdtempSync(join(tmpdir(), "ydtb-client-"));
   dirs.push(dir);
+  return dir;
+};
+
+let template: Promise<string> | undefined;
+/**
+ * A directory holding an empty PGlite database. initdb runs once per file (the first open of an
+ * empty directory), then each test gets a copy: initdb into a directory took 28-44 s on a loaded
+ * 2-core machine.
+ */
+const seededDir = async () => {
+  template ??= (async () => {
+    const dir = tempDir();
+    const db = await openDatabase({ dataDir: dir });
+    await db.close();
+    return dir;
+  })();
+  const dir = tempDir();
+  cpSync(await template, dir, { recursive: true });
+  rmSync(join(dir, PGLITE_LOCK_FILE), { force: true });
   return dir;
 };
 
@@ -76,7 +95,7 @@ test("parseDatabaseUrl reads host, port, user, database; other schemes and garba
 });
 
 test("a PGlite directory open in a live process is refused with its pid; a SIGKILLed holder never blocks, even at once", async () => {
-  const dir = tempDir();
+  const dir = await seededDir();
   const child = await holder(dir);
   const error = await errorOf(openDatabase({ dataDir: dir }));
   expect(error).toBeInstanceOf(DatabaseInUseError);
@@ -94,7 +113,7 @@ test("a PGlite directory open in a live process is refused with its pid; a SIGKI
 });
 
 test("a claim file naming a live pid (recycled, ours, pid 1 of a new namespace) does not block without the lock held", async () => {
-  const dir = tempDir();
+  const dir = await seededDir();
   const sleeper = Bun.spawn(["sleep", "30"]);
   try {
     for (const pid of [sleeper.pid, process.pid, 1]) {
@@ -108,7 +127,7 @@ test("a claim file naming a live pid (recycled, ours, pid 1 of a new namespace) 
 });
 
 test("opening a PGlite directory can wait for the process that has it open", async () => {
-  const dir = tempDir();
+  const dir = await seededDir();
   const child = await holder(dir);
   setTimeout(() => child.kill("SIGKILL"), 300);
   const db = await openDatabase({ dataDir: dir, waitForDataDirMs: 20_000 });
@@ -117,7 +136,7 @@ test("opening a PGlite directory can wait for the process that has it open", asy
 });
 
 test("the same PGlite directory cannot be opened twice in one process, and can again once closed", async () => {
-  const dir = tempDir();
+  const dir = await seededDir();
   const first = await openDatabase({ dataDir: dir });
   try {
     const error = await errorOf(openDatabase({ dataDir: dir }));

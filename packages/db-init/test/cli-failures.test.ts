@@ -1,9 +1,8 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "@ydtb/db-client";
-import { createTestDatabase, describeServer } from "@ydtb/test-db";
+import { createPgliteDataDir, createTestDatabase, describeServer } from "@ydtb/test-db";
 import postgres from "postgres";
 import { runCli } from "../src/index.ts";
 import { captureIO, copyWorkspace, removeWorkspace, repoRoot } from "./helpers.ts";
@@ -47,7 +46,7 @@ test("an import that does not resolve is reported at the line that imports it", 
 });
 
 test("--verbose adds the causes' stack traces; without it there are none", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "ydtb-cli-busy-"));
+  const dir = await createPgliteDataDir("ydtb-cli-busy-"); // seeded: spares an initdb into the directory
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   const holder = await openDatabase({ dataDir: dir });
   try {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { openDatabase } from "@ydtb/db-client";
-import { closeTestServer, createTestDatabase, databaseKinds } from "@ydtb/test-db";
+import { closeTestServer, createTestDatabase, databaseKinds, seedPgliteDataDir } from "@ydtb/test-db";
 import { migrate } from "../src/index.ts";
 import { basicManifest, coreManifest, removeTempDirs, tempDir } from "./fixtures/fixture-packages.ts";
 
@@ -22,6 +22,7 @@ describe("a no-op boot in a fresh process", () => {
 
   test("PGlite: answered from the versions table in 2 queries, without loading the SQL parser", async () => {
     const dir = join(tempDir(), "data");
+    await seedPgliteDataDir(dir); // spares an initdb into the directory
     const db = await openDatabase({ dataDir: dir });
     await migrate(db, [coreManifest, basicManifest]);
     await db.close();
