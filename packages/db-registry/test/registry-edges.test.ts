@@ -22,6 +22,7 @@ describe("ManifestError's words", () => {
     const error = manifestError(() => defineDatabase(null as never));
     expect(error.packageName).toBeUndefined();
     expect(error.message.split("\n")[0]).toBe("defineDatabase() for a package has 1 problem:");
+    expect(error.message.split("\n")[1]).toBe("  - the manifest is null; pass an object: defineDatabase({ packageName, version, schema, migrations })");
     const named = manifestError(() => defineDatabase(input({ version: "1.0", migrations: "" })));
     expect(named.message.split("\n")[0]).toBe('defineDatabase() for "@ydtb/demo" has 2 problems:');
   });
