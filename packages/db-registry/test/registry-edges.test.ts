@@ -22,6 +22,7 @@ describe("ManifestError's words", () => {
     const error = manifestError(() => defineDatabase(null as never));
     expect(error.packageName).toBeUndefined();
     expect(error.message.split("\n")[0]).toBe("defineDatabase() for a package has 1 problem:");
+    expect(error.message.split("\n")[1]).toBe("  - the manifest is null; pass an object: defineDatabase({ packageName, version, schema, migrations })");
     const named = manifestError(() => defineDatabase(input({ version: "1.0", migrations: "" })));
     expect(named.message.split("\n")[0]).toBe('defineDatabase() for "@ydtb/demo" has 2 problems:');
   });
@@ -113,6 +114,31 @@ describe("globalTables may name a materialized view", () => {
     expect([isGlobalTable(m, "ydtb_demo_totals"), isGlobalTable(m, "ydtb_demo_stats.ydtb_demo_counts")]).toEqual([true, true]);
     const error = manifestError(() => defineDatabase(input({ schema, globalTables: { ydtb_demo_counts: "counts" } })));
     expect(error.issues.map((i) => [i.path, i.message.split(";")[0]])).toEqual([["globalTables.ydtb_demo_counts", 'no table "ydtb_demo_counts" in this schema']]);
+  });
+});
+
+describe("more of defineDatabase's words and copies", () => {
+  const issues = (overrides: Record<string, unknown>) => manifestError(() => defineDatabase(input(overrides))).issues.map((i) => [i.path, i.message]);
+
+  test("missing migrations, a null migration beside repeated ids, an unknown described table with the tables there are, an exemption without a table", () => {
+    expect(issues({ migrations: undefined })).toEqual([["migrations", 'is missing; write a drizzle-kit folder path (e.g. "./drizzle"), a file: URL, or an array of { id, up, down? }']]);
+    const up = () => {};
+    expect(issues({ migrations: [null, { id: "a", up }, { id: "a", up }] }).map(([path, message]) => [path, message?.split(";")[0]])).toEqual([
+      ["migrations[0]", "is null, but must be an object"],
+      ["migrations[2].id", '"a" repeats migrations[1].id'],
+    ]);
+    expect(issues({ descriptions: { ydtb_nope: { description: "x" } } })).toEqual([
+      ["descriptions.ydtb_nope", 'no table "ydtb_nope" in this schema; use a table\'s SQL name (tables: "ydtb_demo_items", "ydtb_demo_tags")'],
+    ]);
+    expect(issues({ exemptions: [{ rule: "naming", table: "", reason: "r" }] })).toEqual([["exemptions[0].table", "an exemption names its table (SQL name)"]]);
+  });
+
+  test("TypeScript migrations are copied and frozen, each of them too", () => {
+    const given = [{ id: "0001_a", up: () => {} }];
+    const m = defineDatabase(input({ migrations: given }));
+    expect(m.migrations).not.toBe(given);
+    expect(m.migrations).toEqual(given);
+    expect([Object.isFrozen(m.migrations), Object.isFrozen((m.migrations as readonly object[])[0]), Object.isFrozen(given[0])]).toEqual([true, true, false]);
   });
 });
 
