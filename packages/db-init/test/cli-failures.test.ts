@@ -53,6 +53,7 @@ test("--verbose adds the causes' stack traces; without it there are none", async
     const quiet = captureIO();
     expect(await runCli(["status", "--json", "--lock-timeout", "0", "--root", repoRoot, "--data-dir", dir], quiet.io)).toBe(1);
     expect(quiet.json<{ error: { code: string; causes: unknown[] } }>().error.code).toBe("DATABASE_IN_USE");
+    expect(quiet.err).toEqual([]); // --lock-timeout 0: no wait, so no waiting message
     const loud = captureIO();
     expect(await runCli(["status", "--verbose", "--lock-timeout", "0", "--root", repoRoot, "--data-dir", dir], loud.io)).toBe(1);
     expect(loud.err.join("\n")).toMatch(/ydtb-db status failed \[DATABASE_IN_USE\][\s\S]*\n\s+at /);

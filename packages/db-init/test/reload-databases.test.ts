@@ -48,6 +48,13 @@ describeDatabases("reloadDatabases", (target) => {
     expect(fixed.at(-1)).toEqual({ kind: "reloaded", ok: true, files: [readme, file], packages: ["@ydtb/basic"] });
     expect(registryEvents).toEqual(["replaced @ydtb/basic"]);
     expect(registry.get("@ydtb/basic")).not.toBe(before);
+
+    // A manifest that differs is reloaded even when no changed file lies in its package (here only the version).
+    const pkgFile = join(root, "packages/basic/package.json");
+    writeFileSync(pkgFile, readFileSync(pkgFile, "utf8").replace(/"version": "[^"]+"/, `"version": "1.2.0"`));
+    const bumped = await reload([]);
+    expect(bumped.at(-1)).toEqual({ kind: "reloaded", ok: true, files: [], packages: ["@ydtb/basic"] });
+    expect(registry.get("@ydtb/basic")?.version).toBe("1.2.0");
   });
 
   test("a changed package's warnings are reported on it alone, not another package's", async () => {
