@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { emptyingStatements, FIRST_NORMAL_OID, ident, VOLATILE_CATALOGS } from "./empty-database.ts";
 import { emptyPgliteSnapshot, pgliteVersion, SNAPSHOT_CACHE_DIR } from "./pglite-snapshot.ts";
 
 /**
@@ -13,16 +14,6 @@ import { emptyPgliteSnapshot, pgliteVersion, SNAPSHOT_CACHE_DIR } from "./pglite
  */
 const idle: PGlite[] = [];
 let pristine: Promise<string> | undefined;
-
-// Catalogs left out of the fingerprint, with why:
-// - pg_statistic, pg_statistic_ext_data: planner statistics (an ANALYZE of the catalogs adds rows);
-//   they change plans, never results.
-// - pg_init_privs: the public schema's "initial privileges" row (read only by pg_dump) goes with
-//   the schema the reset drops and recreates, and cannot be written back.
-const VOLATILE_CATALOGS = new Set(["pg_statistic", "pg_statistic_ext_data", "pg_init_privs"]);
-
-/** Objects with OIDs below this were made by initdb (PostgreSQL's FirstNormalObjectId). */
-const FIRST_NORMAL_OID = 16384;
 
 /** An empty PGlite: an idle one when there is one, else one started from the empty snapshot. */
 export async function takePglite(): Promise<PGlite> {
@@ -96,22 +87,7 @@ export async function resetPglite(pg: PGlite): Promise<void> {
   await pg.exec("ROLLBACK", quiet);
   await pg.exec("DISCARD ALL", quiet);
   const names = async (sql: string): Promise<string[]> => (await pg.query<{ name: string }>(sql)).rows.map((r) => r.name);
-  const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-  const statements: string[] = [];
-  for (const e of await names(`SELECT extname AS name FROM pg_extension WHERE oid >= ${FIRST_NORMAL_OID}`)) statements.push(`DROP EXTENSION IF EXISTS ${ident(e)} CASCADE`);
-  for (const t of await names(`SELECT evtname AS name FROM pg_event_trigger`)) statements.push(`DROP EVENT TRIGGER IF EXISTS ${ident(t)} CASCADE`);
-  for (const p of await names(`SELECT pubname AS name FROM pg_publication`)) statements.push(`DROP PUBLICATION IF EXISTS ${ident(p)} CASCADE`);
-  const schemas = await names(
-    `SELECT nspname AS name FROM pg_namespace
-      WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-        AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'`,
-  );
-  for (const s of schemas) statements.push(`DROP SCHEMA IF EXISTS ${ident(s)} CASCADE`);
-  statements.push(
-    "CREATE SCHEMA public AUTHORIZATION pg_database_owner",
-    "GRANT USAGE ON SCHEMA public TO PUBLIC",
-    "COMMENT ON SCHEMA public IS 'standard public schema'",
-  );
+  const statements = await emptyingStatements(names);
   const roles = await names(`SELECT rolname AS name FROM pg_authid WHERE oid >= ${FIRST_NORMAL_OID}`);
   if (roles.length > 0) {
     statements.push(`DROP OWNED BY ${roles.map(ident).join(", ")} CASCADE`);

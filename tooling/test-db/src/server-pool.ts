@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import { closeServerConnections, createServerDatabase, type ServerTestDatabase } from "./server-databases.ts";
 import { serverUrl } from "./server-url.ts";
+import { emptyingStatements, FIRST_NORMAL_OID, VOLATILE_CATALOGS } from "./empty-database.ts";
 
 /**
  * Reused server test databases, within one suite of {@link describeDatabases}. `CREATE
@@ -14,13 +15,9 @@ import { serverUrl } from "./server-url.ts";
 const idle = new Map<string, ServerTestDatabase[]>();
 const pristine = new Map<string, Promise<string>>();
 
-// Left out of the fingerprint, with why: shared catalogs (roles, databases, their settings and
-// comments) change with every other database of the cluster; planner statistics change plans,
-// never results; pg_init_privs' row for `public` goes with the schema the reset drops and
-// recreates (only pg_dump reads it). What this database holds of the shared catalogs is
-// compared separately (its own row of pg_database and its settings).
-const VOLATILE_CATALOGS = new Set(["pg_statistic", "pg_statistic_ext_data", "pg_init_privs"]);
-const FIRST_NORMAL_OID = 16384;
+// Left out of the fingerprint besides VOLATILE_CATALOGS: the shared catalogs (roles, databases,
+// their settings and comments), which change with every other database of the cluster. What
+// this database holds of them is compared separately (its own row of pg_database and its settings).
 
 const session = (url: string) => postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: `ydtb-test-db reset ${process.pid}` } });
 
@@ -94,22 +91,7 @@ async function endOtherSessions(sql: postgres.Sql): Promise<void> {
  */
 export async function resetServerDatabase(sql: postgres.Sql): Promise<void> {
   const names = async (text: string): Promise<string[]> => (await sql.unsafe<{ name: string }[]>(text)).map((r) => r.name);
-  const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-  const statements: string[] = [];
-  for (const e of await names(`SELECT extname AS name FROM pg_extension WHERE oid >= ${FIRST_NORMAL_OID}`)) statements.push(`DROP EXTENSION IF EXISTS ${ident(e)} CASCADE`);
-  for (const t of await names(`SELECT evtname AS name FROM pg_event_trigger`)) statements.push(`DROP EVENT TRIGGER IF EXISTS ${ident(t)} CASCADE`);
-  for (const p of await names(`SELECT pubname AS name FROM pg_publication`)) statements.push(`DROP PUBLICATION IF EXISTS ${ident(p)} CASCADE`);
-  const schemas = await names(
-    `SELECT nspname AS name FROM pg_namespace
-      WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-        AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'`,
-  );
-  for (const s of schemas) statements.push(`DROP SCHEMA IF EXISTS ${ident(s)} CASCADE`);
-  statements.push(
-    "CREATE SCHEMA public AUTHORIZATION pg_database_owner",
-    "GRANT USAGE ON SCHEMA public TO PUBLIC",
-    "COMMENT ON SCHEMA public IS 'standard public schema'",
-  );
+  const statements = await emptyingStatements(names);
   await sql.unsafe(statements.join(";\n"));
 }
 
